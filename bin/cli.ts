@@ -1,0 +1,89 @@
+// The `slipway` command line. Each command loads only what it needs: `validate` and `schema` never
+// load cdktf or a provider package, so they answer in a blink.
+import { relative, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { ClusterFileError, type Cluster, loadCluster } from "../stacks/model/load";
+import { UsageError, reportAndExit } from "./errors";
+
+/** The embedded demo, used when no file is given; found relative to the project, not the cwd. */
+const DEMO = resolve(__dirname, "..", "clusters", "demo-openstack.yaml");
+
+function clusterArg(file: string | undefined): string {
+  if (file) return file;
+  const rel = relative(process.cwd(), DEMO);
+  return rel.startsWith("..") ? DEMO : rel;
+}
+
+export function program(): Command {
+  const cli = new Command("slipway")
+    .description("One YAML file per cluster → Terraform for Kubernetes on Flatcar (OpenStack, AWS)")
+    .version(require("../package.json").version as string)
+    .showHelpAfterError("(run slipway --help for usage)")
+    .configureOutput({ outputError: (text, write) => write(`slipway: ${text}`) })
+    .exitOverride();
+
+  cli
+    .command("validate")
+    .description("check a cluster file and print its shape (loads no cloud provider)")
+    .argument("[file]", "cluster file", undefined)
+    .action((file?: string) => {
+      const cluster = loadCluster(clusterArg(file));
+      console.log(`${cluster.file}: ok — ${describeCluster(cluster)}`);
+    });
+
+  cli
+    .command("schema")
+    .description("print the JSON Schema of the cluster file (for editors: yaml-language-server)")
+    .action(() => {
+      const { clusterJsonSchema } = require("../stacks/model/schema") as typeof import("../stacks/model/schema");
+      process.stdout.write(`${JSON.stringify(clusterJsonSchema(), null, 2)}\n`);
+    });
+
+  cli
+    .command("synth")
+    .description("synthesize the cluster's Terraform JSON (standard cdktf output) and print a summary")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("-o, --out <dir>", "output directory", "cdktf.out")
+    .addOption(new Option("--json", "print the summary as JSON"))
+    .action((file: string | undefined, opts: { out: string; json?: boolean }) => {
+      const cluster = loadCluster(clusterArg(file));
+      // loaded only here: cdktf and the provider bindings are not needed to validate
+      const { synthesize, formatSummary } = require("../stacks/app") as typeof import("../stacks/app");
+      const summary = synthesize(cluster, opts.out);
+      console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+    });
+
+  return cli;
+}
+
+export function describeCluster(c: Cluster): string {
+  const workers = c.plan.pools.reduce((n, p) => n + p.count, 0);
+  return (
+    `${c.config.name} on ${c.config.cloud}: ${c.plan.etcd.length} etcd, ${c.plan.masters.length} masters, ` +
+    `${workers} workers in ${c.plan.pools.length} pool${c.plan.pools.length === 1 ? "" : "s"}, Kubernetes ${c.config.kubernetes.version}`
+  );
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version "errors" are normal exits
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") process.exit(0);
+      process.exit(2); // commander already printed the message
+    }
+    if (e instanceof ClusterFileError) reportAndExit(e.message, 1);
+    if (e instanceof UsageError) reportAndExit(`slipway: ${e.message}`, 2);
+    if (e instanceof Error && e.name === "SynthError") reportAndExit(e.message, 1);
+    reportAndExit(
+      `slipway: internal error: ${e instanceof Error ? e.message : String(e)}` +
+        (process.env.SLIPWAY_DEBUG ? `\n${e instanceof Error ? e.stack : ""}` : "\n(set SLIPWAY_DEBUG=1 to see where)"),
+      70,
+    );
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith("slipway.js") || process.argv[1]?.endsWith("slipway")) {
+  void main(process.argv);
+}

@@ -1,0 +1,30 @@
+// What a part needs to know about the machine it configures. The same parts serve both paths:
+// `slipway render` fills NodeValues with real local values, synthesis with Terraform expressions.
+import type { Cluster } from "../stacks/model/load";
+import type { NodePlan, PoolPlan, Role } from "../stacks/model/plan";
+import type { IgnitionBuilder, Text } from "./ignition/builder";
+
+/** Which machine: one etcd member or master, or any machine of a worker pool (one config per pool). */
+export type NodeTarget = { role: "etcd"; index: number } | { role: "master"; index: number } | { role: "worker"; pool: string };
+
+/** Values only known at apply time (or from a local PKI when rendering). */
+export interface NodeValues {
+  /** the machine's host name */
+  hostname: Text;
+}
+
+export interface NodeContext {
+  cluster: Cluster;
+  target: NodeTarget;
+  role: Role;
+  /** the planned machine, for etcd members and masters (pool machines share one config) */
+  node?: NodePlan;
+  pool?: PoolPlan;
+  values: NodeValues;
+}
+
+/** A part adds one concern (etcd member, proxy, flannel, …) to a node's config. */
+export interface Part {
+  name: string;
+  apply(b: IgnitionBuilder, ctx: NodeContext): void;
+}

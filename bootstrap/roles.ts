@@ -1,0 +1,33 @@
+// A role is a list of parts. The order does not matter for the result (the builder sorts), but it
+// reads as the boot story of the machine.
+import type { Cluster } from "../stacks/model/load";
+import { IgnitionBuilder } from "./ignition/builder";
+import type { NodeContext, NodeTarget, NodeValues, Part } from "./node";
+import { base } from "./parts/base";
+
+export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
+  etcd: [base],
+  master: [base],
+  worker: [base],
+};
+
+export function nodeContext(cluster: Cluster, target: NodeTarget, values: NodeValues): NodeContext {
+  const { plan } = cluster;
+  if (target.role === "worker") {
+    const pool = plan.pools.find((p) => p.name === target.pool);
+    if (!pool) throw new Error(`no worker pool "${target.pool}" (pools: ${plan.pools.map((p) => p.name).join(", ")})`);
+    return { cluster, target, role: "worker", pool, values };
+  }
+  const nodes = target.role === "etcd" ? plan.etcd : plan.masters;
+  const node = nodes[target.index];
+  if (!node) throw new Error(`no ${target.role} ${target.index}: the cluster has ${nodes.length} (0..${nodes.length - 1})`);
+  return { cluster, target, role: target.role, node, values };
+}
+
+/** The node's Ignition config as a builder, ready to render either way. */
+export function buildNode(cluster: Cluster, target: NodeTarget, values: NodeValues): IgnitionBuilder {
+  const ctx = nodeContext(cluster, target, values);
+  const b = new IgnitionBuilder();
+  for (const part of ROLE_PARTS[target.role]) part.apply(b, ctx);
+  return b;
+}

@@ -1,0 +1,34 @@
+// Masters: fixed addresses (the API certificate and every node's local API load balancer name
+// them), anti-affinity, and a floating IP each. All floating IPs are the public API and ingress
+// addresses (published as DNS A records when dns: is set), so losing a master loses nothing.
+import type { Cluster } from "../model/load";
+import type { OpenstackClusterConfig } from "../model/schema";
+import { terraformUserData, type UserDataBudget } from "../userdata";
+import { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
+import { NetworkingFloatingipAssociateV2 } from "./gen/networking-floatingip-associate-v2";
+import { NetworkingFloatingipV2 } from "./gen/networking-floatingip-v2";
+import { fixedMachine, type MachineContext } from "./machines";
+
+export function masters(ctx: MachineContext, cluster: Cluster, budget: UserDataBudget) {
+  const config = cluster.config as OpenstackClusterConfig;
+  const { stack } = ctx;
+  const group = new ComputeServergroupV2(stack, "master_group", {
+    name: `${config.name}-master`,
+    policies: [config.openstack.serverGroupPolicy],
+  });
+  return cluster.plan.masters.map((node, i) => {
+    const userData = budget.record("master", terraformUserData(cluster, { role: "master", index: i }, { hostname: node.name }));
+    const { port, instance } = fixedMachine(ctx, `master_${i}`, node, config.masters.flavor, group, userData);
+    const fip = new NetworkingFloatingipV2(stack, `master_${i}_fip`, {
+      pool: config.openstack.externalNetwork,
+      description: `${node.name} (API and ingress)`,
+      // the subnet must be routed to the external network before an address can be associated
+      dependsOn: [ctx.net.routerInterface],
+    });
+    new NetworkingFloatingipAssociateV2(stack, `master_${i}_fip_associate`, {
+      floatingIp: fip.address,
+      portId: port.id,
+    });
+    return { node, instance, publicIp: fip.address };
+  });
+}

@@ -1,0 +1,38 @@
+// Security groups from the cloud-neutral rules in ../firewall.ts: one group per Group, one rule
+// resource per rule, with ids derived from the rule itself so adding an admin CIDR never renumbers
+// the others.
+import type { TerraformStack } from "cdktf";
+import { firewallRules, GROUPS, type Group, ruleId } from "../firewall";
+import type { OpenstackClusterConfig } from "../model/schema";
+import { NetworkingSecgroupRuleV2 } from "./gen/networking-secgroup-rule-v2";
+import { NetworkingSecgroupV2 } from "./gen/networking-secgroup-v2";
+
+export type SecurityGroups = Record<Group, NetworkingSecgroupV2>;
+
+export function securityGroups(stack: TerraformStack, config: OpenstackClusterConfig): SecurityGroups {
+  const groups = Object.fromEntries(
+    GROUPS.map((g) => [
+      g,
+      new NetworkingSecgroupV2(stack, `secgroup_${g}`, {
+        name: `${config.name}-${g}`,
+        description: g === "cluster" ? `${config.name}: every machine of the cluster` : `${config.name}: ${g} machines`,
+        // Keep Neutron's default egress rules: machines pull images and reach the cloud APIs.
+        deleteDefaultRules: false,
+      }),
+    ]),
+  ) as SecurityGroups;
+
+  for (const r of firewallRules(config)) {
+    const v6 = "cidr" in r.from && r.from.cidr.includes(":");
+    new NetworkingSecgroupRuleV2(stack, `rule_${ruleId(r)}`, {
+      securityGroupId: groups[r.to].id,
+      direction: "ingress",
+      ethertype: v6 ? "IPv6" : "IPv4",
+      protocol: r.protocol,
+      ...(r.ports ? { portRangeMin: r.ports[0], portRangeMax: r.ports[1] } : {}),
+      ...("group" in r.from ? { remoteGroupId: groups[r.from.group].id } : { remoteIpPrefix: r.from.cidr }),
+      description: r.description,
+    });
+  }
+  return groups;
+}

@@ -1,0 +1,183 @@
+// The CLI as users meet it: exit codes, one clear message and no stack trace on bad input, nothing
+// written on failure, a JSON Schema editors can use, and output independent of where the checkout is.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import { parse } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { DEMO_FILE, ROOT, tmp } from "./helpers/clusters";
+import { copyProject, slipway } from "./helpers/run";
+
+const work = tmp("slipway-cli-");
+afterAll(() => work.cleanup());
+
+let n = 0;
+function file(text: string): string {
+  const f = join(work.dir, `cluster-${n++}.yaml`);
+  writeFileSync(f, text);
+  return f;
+}
+
+const BAD: Record<string, { text: string; expect: RegExp }> = {
+  "malformed YAML": { text: "name: demo\ncloud: [openstack\n", expect: /:3:1: YAML syntax: / },
+  "unknown key": {
+    text: "name: demo\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\nmaster:\n  count: 3\n",
+    expect: /:4:1: master: unknown field "master"; did you mean "masters"\?/,
+  },
+  "wrong type": {
+    text: "name: demo\ncloud: openstack\nadminCidrs: 192.0.2.0/24\n",
+    expect: /:3:13: adminCidrs: must be a list, not text "192\.0\.2\.0\/24"/,
+  },
+  "even etcd count": {
+    text: "name: demo\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\netcd: {count: 2}\n",
+    expect: /:4:15: etcd\.count: must be 1, 3, 5 or 7/,
+  },
+  "overlapping CIDRs": {
+    text: "name: demo\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\nnetwork: {nodes: 10.96.0.0/16}\n",
+    expect: /network\.services: 10\.96\.0\.0\/12 overlaps network\.nodes/,
+  },
+  "subnet too small": {
+    text: "name: demo\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\nnetwork: {nodes: 10.0.0.0/25}\n",
+    expect: /:4:18: network\.nodes: 10\.0\.0\.0\/25 is too small/,
+  },
+  "not a DNS-1123 label": {
+    text: "name: my_cluster\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\n",
+    expect: /:1:7: name: must be a DNS-1123 label/,
+  },
+  "duplicate pools": {
+    text: "name: demo\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\nworkers:\n  - {name: a, count: 1}\n  - {name: a, count: 1}\n",
+    expect: /:6:12: workers\[1\]\.name: duplicate pool name "a"/,
+  },
+};
+
+function expectCleanFailure(r: { code: number; stderr: string; stdout: string }, code: number) {
+  expect(r.code).toBe(code);
+  expect(r.stderr).not.toMatch(/^\s+at /m); // no stack trace
+  expect(r.stderr).not.toMatch(/internal error/);
+  expect(r.stdout).toBe("");
+}
+
+describe("slipway validate / synth on bad input", () => {
+  for (const [name, c] of Object.entries(BAD)) {
+    it(`${name}: one clear message, exit 1, nothing written`, () => {
+      const f = file(c.text);
+      const v = slipway(["validate", f]);
+      expectCleanFailure(v, 1);
+      expect(v.stderr.trim().split("\n")).toHaveLength(1);
+      expect(v.stderr).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: `));
+      expect(v.stderr).toMatch(c.expect);
+
+      const out = join(work.dir, `out-${n++}`);
+      const s = slipway(["synth", f, "--out", out]);
+      expectCleanFailure(s, 1);
+      expect(s.stderr).toBe(v.stderr);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(work.dir).filter((e) => e.includes(".tmp-"))).toEqual([]);
+    });
+  }
+
+  it("a missing file", () => {
+    const r = slipway(["synth", join(work.dir, "nope.yaml"), "--out", join(work.dir, "never")]);
+    expectCleanFailure(r, 1);
+    expect(r.stderr).toBe(`${join(work.dir, "nope.yaml")}: cannot read cluster file: no such file\n`);
+    expect(existsSync(join(work.dir, "never"))).toBe(false);
+  });
+
+  it("a failed synth leaves an earlier output untouched", () => {
+    const out = join(work.dir, "kept");
+    expect(slipway(["synth", "--out", out]).code).toBe(0);
+    const before = readFileSync(join(out, "stacks", "demo", "cdk.tf.json"), "utf8");
+    expectCleanFailure(slipway(["synth", file(BAD["even etcd count"]?.text ?? ""), "--out", out]), 1);
+    expect(readFileSync(join(out, "stacks", "demo", "cdk.tf.json"), "utf8")).toBe(before);
+  });
+
+  it("bad command lines exit 2 with a usage hint", () => {
+    for (const args of [["synth", "--bogus"], ["frobnicate"], ["synth", "--out"], ["validate", "a.yaml", "b.yaml"]]) {
+      const r = slipway(args);
+      expectCleanFailure(r, 2);
+      expect(r.stderr).toMatch(/^slipway: error: /);
+      expect(r.stderr).toContain("slipway --help");
+    }
+  });
+});
+
+describe("slipway synth", () => {
+  it("synthesizes the embedded demo from anywhere and prints a summary", () => {
+    const cwd = join(work.dir, "elsewhere");
+    mkdirSync(cwd);
+    const r = slipway(["synth"], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Synthesized .*demo-openstack\.yaml → cdktf\.out\/stacks\/demo\/cdk\.tf\.json/);
+    expect(r.stdout).toContain("machines   3 etcd, 3 masters, 5 workers in 2 pools (general 3, logging 2)");
+    expect(r.stdout).toMatch(/openstack_compute_instance_v2\s+11 {2}\(in 8 blocks\)/);
+    expect(r.stdout).toMatch(/worker pool general\s+≤\s+[\d,]+ B base64 {2}of 65,535 B/);
+    expect(JSON.parse(readFileSync(join(cwd, "cdktf.out", "manifest.json"), "utf8")).stacks.demo.synthesizedStackPath).toBe(
+      "stacks/demo/cdk.tf.json",
+    );
+  });
+
+  it("replaces stale stacks of an earlier run", () => {
+    const out = join(work.dir, "stale");
+    mkdirSync(join(out, "stacks", "old-cluster"), { recursive: true });
+    expect(slipway(["synth", "--out", out]).code).toBe(0);
+    expect(readdirSync(join(out, "stacks"))).toEqual(["demo"]);
+  });
+
+  it("is byte-identical wherever the checkout lives", () => {
+    const a = copyProject(join(work.dir, "checkout-a"));
+    const b = copyProject(join(work.dir, "deeper", "checkout-b"));
+    for (const root of [a, b]) expect(slipway(["synth"], { cwd: root, root }).code).toBe(0);
+    for (const f of ["stacks/demo/cdk.tf.json", "manifest.json"])
+      expect(readFileSync(join(b, "cdktf.out", f), "utf8")).toBe(readFileSync(join(a, "cdktf.out", f), "utf8"));
+    expect(readFileSync(join(a, "cdktf.out", "stacks/demo/cdk.tf.json"), "utf8")).not.toContain(work.dir);
+  });
+
+  it("cdktf.json's app (what `cdktf synth` runs) gives the same output, cluster chosen by SLIPWAY_CLUSTER", () => {
+    const app = (JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
+    const out = join(work.dir, "cdktf-app");
+    const other = file(readFileSync(DEMO_FILE, "utf8").replace("name: demo", "name: other"));
+    const r = spawnSync("sh", ["-c", app], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: out, SLIPWAY_CLUSTER: other },
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const mine = join(work.dir, "slipway-out");
+    expect(slipway(["synth", other, "--out", mine]).code).toBe(0);
+    expect(readFileSync(join(out, "stacks", "other", "cdk.tf.json"), "utf8")).toBe(
+      readFileSync(join(mine, "stacks", "other", "cdk.tf.json"), "utf8"),
+    );
+  });
+});
+
+describe("slipway schema", () => {
+  const r = slipway(["schema"]);
+  const schema = JSON.parse(r.stdout) as Record<string, unknown>;
+
+  it("prints the committed clusters/cluster.schema.json", () => {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(ROOT, "clusters", "cluster.schema.json"), "utf8"));
+  });
+
+  it("validates every example cluster file, which all reference it", () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    const examples = readdirSync(join(ROOT, "clusters")).filter((f) => f.endsWith(".yaml"));
+    expect(examples).toContain("demo-openstack.yaml");
+    for (const f of examples) {
+      const text = readFileSync(join(ROOT, "clusters", f), "utf8");
+      expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./cluster.schema.json");
+      expect(validate(parse(text)), `${f}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(slipway(["validate", join(ROOT, "clusters", f)]).code).toBe(0);
+    }
+  });
+
+  it("rejects what the loader rejects (an editor sees the same mistakes)", () => {
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate({ name: "demo", cloud: "openstack", adminCidrs: ["192.0.2.0/24"], etcd: { count: 2 } })).toBe(false);
+    expect(validate({ name: "demo", cloud: "openstack", adminCidrs: ["192.0.2.0/24"], bogus: 1 })).toBe(false);
+    expect(validate({ name: "demo", cloud: "openstack", adminCidrs: ["192.0.2.0/24"] })).toBe(true);
+  });
+});
