@@ -102,6 +102,23 @@ describe("slipway validate / synth on bad input", () => {
   });
 });
 
+describe("slipway validate", () => {
+  it("loads neither cdktf nor any provider package", () => {
+    const r = spawnSync(
+      process.execPath,
+      ["-r", join(ROOT, "test", "bench", "loaded-modules.cjs"), join(ROOT, "bin", "slipway.js"), "validate"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(/SLIPWAY_LOADED (\[.*\])/.exec(r.stderr)?.[1] ?? "[]") as string[];
+    expect(loaded.some((f) => f.includes("/stacks/model/"))).toBe(true);
+    expect(loaded.filter((f) => /node_modules\/(cdktf|@cdktf|constructs)\/|stacks\/openstack\//.test(f))).toEqual([]);
+  });
+});
+
 describe("slipway synth", () => {
   it("synthesizes the embedded demo from anywhere and prints a summary", () => {
     const cwd = join(work.dir, "elsewhere");
