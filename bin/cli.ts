@@ -53,7 +53,36 @@ export function program(): Command {
       console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     });
 
+  cli
+    .command("render")
+    .description("write one machine's complete Ignition config with real values from a local PKI (bare metal, QEMU, tests)")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .addOption(new Option("--role <role>", "machine role").choices(["etcd", "master", "worker"]).makeOptionMandatory())
+    .option("--index <n>", "which etcd member or master; for a worker, its number in the pool (host name)", "0")
+    .option("--pool <name>", "worker pool (default: the first)")
+    .option("--pki <dir>", "PKI directory, created on first use and reused (default: slipway-pki/<cluster>)")
+    .option("--out <file>", "where to write the config (default: standard output)")
+    .option("--data-device <path>", "device of the etcd data volume", "/dev/vdb")
+    .option("--logs-device <path>", "device of the logs volume", "/dev/vdc")
+    .option("--wrapped", "write the user_data form: a stub carrying the gzip-compressed config")
+    .action(async (file: string | undefined, opts: RenderCliOptions) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { renderCommand } = require("./render") as typeof import("./render");
+      await renderCommand(cluster, opts);
+    });
+
   return cli;
+}
+
+export interface RenderCliOptions {
+  role: "etcd" | "master" | "worker";
+  index: string;
+  pool?: string;
+  pki?: string;
+  out?: string;
+  dataDevice: string;
+  logsDevice: string;
+  wrapped?: boolean;
 }
 
 export function describeCluster(c: Cluster): string {

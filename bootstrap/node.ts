@@ -3,6 +3,7 @@
 import type { Cluster } from "../stacks/model/load";
 import type { NodePlan, PoolPlan, Role } from "../stacks/model/plan";
 import type { IgnitionBuilder, Text } from "./ignition/builder";
+import type { NodeGroup } from "./pki/spec";
 
 /** Which machine: one etcd member or master, or any machine of a worker pool (one config per pool). */
 export type NodeTarget = { role: "etcd"; index: number } | { role: "master"; index: number } | { role: "worker"; pool: string };
@@ -11,12 +12,18 @@ export type NodeTarget = { role: "etcd"; index: number } | { role: "master"; ind
 export interface NodeValues {
   /** the machine's host name */
   hostname: Text;
+  /** a certificate or key of the cluster PKI, as PEM (names from pki/spec.ts) */
+  pem(name: string, kind: "cert" | "key"): Text;
+  /** the id of a volume the stack attaches to this machine, or a /dev path */
+  volume(purpose: "etcd-data" | "logs"): Text;
 }
 
 export interface NodeContext {
   cluster: Cluster;
   target: NodeTarget;
   role: Role;
+  /** the node group whose certificates this machine carries */
+  group: NodeGroup;
   /** the planned machine, for etcd members and masters (pool machines share one config) */
   node?: NodePlan;
   pool?: PoolPlan;

@@ -4,24 +4,34 @@ import type { Cluster } from "../stacks/model/load";
 import { IgnitionBuilder } from "./ignition/builder";
 import type { NodeContext, NodeTarget, NodeValues, Part } from "./node";
 import { base } from "./parts/base";
+import { etcdMemberPart } from "./parts/etcd-member";
+import { etcdProxyPart } from "./parts/etcd-proxy";
+import { flannelPart } from "./parts/flannel";
+import { logsVolumePart } from "./parts/logs-volume";
+import { registerNodePart } from "./parts/register-node";
+import { groupOf } from "./pki/spec";
+
+/** What every machine runs: the etcd proxy, flannel and register_node. */
+const EVERY_NODE: Part[] = [base, etcdProxyPart, flannelPart, registerNodePart];
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
-  etcd: [base],
-  master: [base],
-  worker: [base],
+  etcd: [...EVERY_NODE, etcdMemberPart],
+  master: [...EVERY_NODE],
+  worker: [...EVERY_NODE, logsVolumePart],
 };
 
 export function nodeContext(cluster: Cluster, target: NodeTarget, values: NodeValues): NodeContext {
   const { plan } = cluster;
+  const group = groupOf(target);
   if (target.role === "worker") {
     const pool = plan.pools.find((p) => p.name === target.pool);
     if (!pool) throw new Error(`no worker pool "${target.pool}" (pools: ${plan.pools.map((p) => p.name).join(", ")})`);
-    return { cluster, target, role: "worker", pool, values };
+    return { cluster, target, role: "worker", group, pool, values };
   }
   const nodes = target.role === "etcd" ? plan.etcd : plan.masters;
   const node = nodes[target.index];
   if (!node) throw new Error(`no ${target.role} ${target.index}: the cluster has ${nodes.length} (0..${nodes.length - 1})`);
-  return { cluster, target, role: target.role, node, values };
+  return { cluster, target, role: target.role, group, node, values };
 }
 
 /** The node's Ignition config as a builder, ready to render either way. */

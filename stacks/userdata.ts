@@ -1,26 +1,38 @@
 // user_data for a machine: the node's Ignition config from bootstrap/, with apply-time values
-// spliced in as Terraform expressions. Static JSON is escaped for Terraform's template syntax, and
-// every deferred file is `data:;base64,${base64gzip(...)}` with static pieces passed as base64
-// literals — the two patterns that survive cdktf (notes: cdktf-toolchain §5).
+// (certificates, volume ids) spliced in as Terraform expressions, wrapped in a stub that carries
+// the whole config gzip-compressed (bootstrap/ignition/render.ts explains why).
+//
+// The config text is assembled in Terraform as base64gzip(join("", [base64decode("<static>"),
+// base64gzip(<pem>), ...])): static text only ever reaches HCL as base64 literals, so quotes,
+// backslashes, `${` and `%{` in unit files and scripts need no escaping (cdktf-toolchain §5).
 import { Fn } from "cdktf";
-import { Deferred } from "../bootstrap/ignition/builder";
-import { renderTemplate } from "../bootstrap/ignition/render";
+import { Deferred, type Text } from "../bootstrap/ignition/builder";
+import { DEFERRED_URL_PREFIX, type Pieces, renderPieces, wrappedBound, wrapperParts } from "../bootstrap/ignition/render";
 import type { NodeTarget, NodeValues } from "../bootstrap/node";
 import { buildNode } from "../bootstrap/roles";
 import type { Cluster } from "./model/load";
 import type { CloudName } from "./model/schema";
+import type { TerraformPki } from "./pki";
 
-/** Terraform reads `${` and `%{` in a string as template syntax. */
-export function tfEscape(s: string): string {
-  return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}
+const literal = (s: string) => Fn.base64decode(Buffer.from(s, "utf8").toString("base64"));
 
 function deferredExpression(segs: (string | Deferred)[]): string {
   if (segs.length === 1 && segs[0] instanceof Deferred) return segs[0].expression;
   return Fn.join(
     "",
-    segs.map((s) => (s instanceof Deferred ? s.expression : Fn.base64decode(Buffer.from(s, "utf8").toString("base64")))),
+    segs.map((s) => (s instanceof Deferred ? s.expression : literal(s))),
   );
+}
+
+/** The config's JSON text as a Terraform expression. */
+function configExpression(pieces: Pieces): string {
+  const parts: string[] = [];
+  for (const p of pieces) {
+    if (typeof p === "string") {
+      if (p) parts.push(literal(p));
+    } else parts.push(literal(DEFERRED_URL_PREFIX), Fn.base64gzip(deferredExpression(p.segs)));
+  }
+  return Fn.join("", parts);
 }
 
 export interface UserData {
@@ -30,10 +42,27 @@ export interface UserData {
   maxBytes: number;
 }
 
+/** Values for a node config on the Terraform path: PEMs from the Terraform PKI, the rest given. */
+export function terraformValues(
+  pki: TerraformPki,
+  hostname: Text,
+  volumes: Partial<Record<"etcd-data" | "logs", Deferred>> = {},
+): NodeValues {
+  return {
+    hostname,
+    pem: (name, kind) => pki.pem(name, kind),
+    volume: (purpose) => {
+      const v = volumes[purpose];
+      if (!v) throw new Error(`this machine has no ${purpose} volume`);
+      return v;
+    },
+  };
+}
+
 export function terraformUserData(cluster: Cluster, target: NodeTarget, values: NodeValues): UserData {
-  const b = buildNode(cluster, target, values);
-  const t = renderTemplate(b, (segs) => `data:;base64,${Fn.base64gzip(deferredExpression(segs))}`, tfEscape);
-  return { text: t.text, maxBytes: t.maxBytes };
+  const pieces = renderPieces(buildNode(cluster, target, values));
+  const [prefix, suffix] = wrapperParts();
+  return { text: `${prefix}${Fn.base64gzip(configExpression(pieces))}${suffix}`, maxBytes: wrappedBound(pieces) };
 }
 
 /** What each cloud accepts, and how it counts. */

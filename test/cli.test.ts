@@ -1,6 +1,6 @@
 // The CLI as users meet it: exit codes, one clear message and no stack trace on bad input, nothing
 // written on failure, a JSON Schema editors can use, and output independent of where the checkout is.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
@@ -196,5 +196,73 @@ describe("slipway schema", () => {
     expect(validate({ name: "demo", cloud: "openstack", adminCidrs: ["192.0.2.0/24"], etcd: { count: 2 } })).toBe(false);
     expect(validate({ name: "demo", cloud: "openstack", adminCidrs: ["192.0.2.0/24"], bogus: 1 })).toBe(false);
     expect(validate({ name: "demo", cloud: "openstack", adminCidrs: ["192.0.2.0/24"] })).toBe(true);
+  });
+});
+
+describe("slipway render", () => {
+  const pki = join(work.dir, "render-pki");
+
+  it("writes a complete config (mode 0600: it holds keys) and a PKI it reuses next time", () => {
+    const out = join(work.dir, "etcd-1.ign");
+    const r = slipway(["render", "--role", "etcd", "--index", "1", "--pki", pki, "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 16 certificates\)\n$/);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(statSync(join(pki, "etcd-ca.key")).mode & 0o777).toBe(0o600);
+    const config = JSON.parse(readFileSync(out, "utf8")) as { ignition: { version: string } };
+    expect(config.ignition.version).toBe("3.3.0");
+
+    const again = slipway([
+      "render",
+      "--role",
+      "worker",
+      "--pool",
+      "logging",
+      "--index",
+      "4",
+      "--pki",
+      pki,
+      "--out",
+      join(work.dir, "w.ign"),
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/Rendered worker demo-logging-4 \(pool logging\) .* \(reused\)/);
+    expect(readFileSync(join(work.dir, "w.ign"), "utf8")).toContain("data:,demo-logging-4");
+  });
+
+  it("re-issues only the certificates whose names changed", () => {
+    const moved = file(readFileSync(DEMO_FILE, "utf8").replace("nodes: 10.0.0.0/16", "nodes: 10.1.0.0/16"));
+    const r = slipway(["render", moved, "--role", "master", "--pki", pki, "--out", join(work.dir, "m.ign")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("(issued 3 certificates)"); // the three member certificates carry addresses
+  });
+
+  it("prints to standard output without --out, and the user_data form with --wrapped", () => {
+    const r = slipway(["render", "--role", "master", "--pki", pki, "--wrapped"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ignition: { config: { replace: { compression: "gzip" } } } });
+  });
+
+  it("rejects bad arguments with exit 2 and writes nothing", () => {
+    const out = join(work.dir, "never.ign");
+    const bad: [string[], RegExp][] = [
+      [["render", "--out", out], /required option '--role <role>' not specified/],
+      [["render", "--role", "controller", "--out", out], /argument 'controller' is invalid\. Allowed choices are etcd, master, worker/],
+      [["render", "--role", "etcd", "--index", "3", "--out", out], /--index 3: .* has 3 etcd members \(0\.\.2\)/],
+      [["render", "--role", "master", "--index", "x", "--out", out], /--index must be a whole number, not "x"/],
+      [["render", "--role", "worker", "--pool", "gpu", "--out", out], /--pool gpu: .* has no such worker pool \(pools: general, logging\)/],
+      [["render", "--role", "etcd", "--pool", "general", "--out", out], /--pool applies to --role worker only/],
+      [
+        ["render", "--role", "etcd", "--pki", pki, "--out", join(work.dir, "no", "such", "dir.ign")],
+        /cannot write .*dir\.ign: no such directory/,
+      ],
+    ];
+    for (const [args, message] of bad) {
+      const r = slipway(args);
+      expectCleanFailure(r, 2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(work.dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 });

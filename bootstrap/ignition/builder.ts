@@ -14,6 +14,11 @@ export class Deferred {
     readonly maxBytes: number,
     /** what it is, for messages */
     readonly what: string,
+    /**
+     * "base64": the value is base64 text with a few header lines (a PEM, an id), which gzip always
+     * brings to about 6 bits a character; "any": nothing known, bound as incompressible.
+     */
+    readonly alphabet: "base64" | "any" = "any",
   ) {}
 }
 

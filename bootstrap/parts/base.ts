@@ -1,6 +1,8 @@
 // What every Slipway machine gets regardless of role: its host name, the operators' SSH keys on
-// the `core` user, and a small environment file that later parts and operators can read.
+// the `core` user, the pinned images, and an environment file describing the machine.
 import type { Part } from "../node";
+import { IMAGES } from "../versions";
+import { envFile, PATHS } from "./files";
 
 export const base: Part = {
   name: "base",
@@ -8,16 +10,16 @@ export const base: Part = {
     const { config } = ctx.cluster;
     b.file("/etc/hostname", ctx.values.hostname, { mode: 0o644 });
     if (config.ssh.authorizedKeys.length > 0) b.user("core", config.ssh.authorizedKeys);
-    b.directory("/etc/slipway", 0o755);
+    b.directory(PATHS.env, 0o755);
     b.file(
-      "/etc/slipway/node.env",
-      [
-        `SLIPWAY_CLUSTER=${config.name}\n`,
-        `SLIPWAY_ROLE=${ctx.role}\n`,
-        ...(ctx.pool ? [`SLIPWAY_POOL=${ctx.pool.name}\n`] : []),
-        ...(ctx.node ? [`SLIPWAY_NODE_IP=${ctx.node.ip}\n`] : []),
-      ],
-      { mode: 0o644 },
+      `${PATHS.env}/node.env`,
+      envFile({
+        SLIPWAY_CLUSTER: config.name,
+        SLIPWAY_ROLE: ctx.role,
+        ...(ctx.pool ? { SLIPWAY_POOL: ctx.pool.name } : {}),
+        ...(ctx.node ? { SLIPWAY_NODE_IP: ctx.node.ip } : {}),
+      }),
     );
+    b.file(`${PATHS.env}/images.env`, envFile({ ETCD_IMAGE: IMAGES.etcd, FLANNEL_IMAGE: IMAGES.flannel }));
   },
 };

@@ -4,7 +4,8 @@
 // re-attaches the same data, and the member rejoins where it left off.
 import type { Cluster } from "../model/load";
 import type { OpenstackClusterConfig } from "../model/schema";
-import { terraformUserData, type UserDataBudget } from "../userdata";
+import { Deferred } from "../../bootstrap/ignition/builder";
+import { terraformUserData, terraformValues, type UserDataBudget } from "../userdata";
 import { BlockstorageVolumeV3 } from "./gen/blockstorage-volume-v3";
 import { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { ComputeVolumeAttachV2 } from "./gen/compute-volume-attach-v2";
@@ -27,7 +28,10 @@ export function etcdMembers(ctx: MachineContext, cluster: Cluster, budget: UserD
       metadata: { "slipway-cluster": config.name, "slipway-role": "etcd-data" },
       lifecycle: { preventDestroy: config.etcd.preventDestroy },
     });
-    const userData = budget.record("etcd", terraformUserData(cluster, { role: "etcd", index: i }, { hostname: node.name }));
+    const values = terraformValues(ctx.pki, node.name, {
+      "etcd-data": new Deferred(volume.id, 64, `volume id of ${node.name}-data`, "base64"),
+    });
+    const userData = budget.record("etcd", terraformUserData(cluster, { role: "etcd", index: i }, values));
     const { instance } = fixedMachine(ctx, `etcd_${i}`, node, config.etcd.flavor, group, userData);
     new ComputeVolumeAttachV2(stack, `etcd_${i}_data_attach`, { instanceId: instance.id, volumeId: volume.id });
     return { node, instance, volume };

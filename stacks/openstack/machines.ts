@@ -4,6 +4,7 @@ import type { TerraformStack } from "cdktf";
 import { groupsOf } from "../firewall";
 import type { NodePlan } from "../model/plan";
 import type { OpenstackClusterConfig } from "../model/schema";
+import type { TerraformPki } from "../pki";
 import { ComputeInstanceV2, type ComputeInstanceV2Config } from "./gen/compute-instance-v2";
 import type { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { NetworkingPortV2 } from "./gen/networking-port-v2";
@@ -12,6 +13,7 @@ import type { SecurityGroups } from "./security";
 
 export interface MachineContext {
   stack: TerraformStack;
+  pki: TerraformPki;
   config: OpenstackClusterConfig;
   net: ClusterNetwork;
   groups: SecurityGroups;

@@ -3,7 +3,7 @@
 // addresses (published as DNS A records when dns: is set), so losing a master loses nothing.
 import type { Cluster } from "../model/load";
 import type { OpenstackClusterConfig } from "../model/schema";
-import { terraformUserData, type UserDataBudget } from "../userdata";
+import { terraformUserData, terraformValues, type UserDataBudget } from "../userdata";
 import { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { NetworkingFloatingipAssociateV2 } from "./gen/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "./gen/networking-floatingip-v2";
@@ -17,7 +17,7 @@ export function masters(ctx: MachineContext, cluster: Cluster, budget: UserDataB
     policies: [config.openstack.serverGroupPolicy],
   });
   return cluster.plan.masters.map((node, i) => {
-    const userData = budget.record("master", terraformUserData(cluster, { role: "master", index: i }, { hostname: node.name }));
+    const userData = budget.record("master", terraformUserData(cluster, { role: "master", index: i }, terraformValues(ctx.pki, node.name)));
     const { port, instance } = fixedMachine(ctx, `master_${i}`, node, config.masters.flavor, group, userData);
     const fip = new NetworkingFloatingipV2(stack, `master_${i}_fip`, {
       pool: config.openstack.externalNetwork,

@@ -6,6 +6,7 @@ import { dnsRecords } from "../dns";
 import { PORTS } from "../firewall";
 import type { Cluster } from "../model/load";
 import type { OpenstackClusterConfig } from "../model/schema";
+import { TerraformPki } from "../pki";
 import { UserDataBudget } from "../userdata";
 import { etcdMembers } from "./etcd";
 import { ComputeKeypairV2 } from "./gen/compute-keypair-v2";
@@ -35,8 +36,10 @@ export class OpenstackClusterStack extends TerraformStack {
     const groups = securityGroups(this, config);
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new ComputeKeypairV2(this, "keypair", { name: config.name, publicKey: firstKey }) : undefined;
+    const pki = new TerraformPki(this, cluster);
     const ctx: MachineContext = {
       stack: this,
+      pki,
       config,
       net,
       groups,

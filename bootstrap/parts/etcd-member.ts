@@ -1,0 +1,142 @@
+// An etcd member (etcd machines only). Settings live in /etc/etcd/etcd.env as ETCD_* variables,
+// which the container reads with --env-file: the static initial cluster comes from the address
+// plan (no discovery service), peers and clients authenticate with certificates, and the data
+// directory is on the member's own volume, formatted only when empty and mounted before etcd
+// starts — so a replaced machine rejoins with its data.
+import { PORTS } from "../../stacks/firewall";
+import type { Part } from "../node";
+import { ETCD_CA, etcdMember } from "../pki/spec";
+import { certPair, envFile, etcdCaFile, PATHS, script } from "./files";
+
+export const ETCD_DATA = "/var/lib/etcd";
+export const ETCD_ENV = "/etc/etcd/etcd.env";
+/** etcd's own metrics and /health, only on the machine itself */
+export const ETCD_METRICS = "http://127.0.0.1:2381";
+
+export function etcdEnv(ctx: Parameters<Part["apply"]>[1]): Record<string, string> {
+  const { cluster, node } = ctx;
+  if (!node) throw new Error("etcd member part needs a planned etcd machine");
+  const tls = PATHS.etcdTls;
+  const peer = (ip: string) => `https://${ip}:${PORTS.etcdPeer}`;
+  const client = `https://${node.ip}:${PORTS.etcdClient}`;
+  return {
+    ETCD_NAME: node.name,
+    // a directory inside the volume: the volume's root holds lost+found
+    ETCD_DATA_DIR: `${ETCD_DATA}/data`,
+    ETCD_LISTEN_PEER_URLS: peer(node.ip),
+    ETCD_INITIAL_ADVERTISE_PEER_URLS: peer(node.ip),
+    // only the machine's own address: 127.0.0.1:2379 belongs to the etcd proxy
+    ETCD_LISTEN_CLIENT_URLS: client,
+    ETCD_ADVERTISE_CLIENT_URLS: client,
+    ETCD_LISTEN_METRICS_URLS: ETCD_METRICS,
+    ETCD_INITIAL_CLUSTER: cluster.plan.etcd.map((m) => `${m.name}=${peer(m.ip)}`).join(","),
+    ETCD_INITIAL_CLUSTER_STATE: "new",
+    ETCD_INITIAL_CLUSTER_TOKEN: cluster.config.name,
+    ETCD_STRICT_RECONFIG_CHECK: "true",
+    ETCD_TRUSTED_CA_FILE: `${tls}/ca.crt`,
+    ETCD_CERT_FILE: `${tls}/member.crt`,
+    ETCD_KEY_FILE: `${tls}/member.key`,
+    ETCD_CLIENT_CERT_AUTH: "true",
+    ETCD_PEER_TRUSTED_CA_FILE: `${tls}/ca.crt`,
+    ETCD_PEER_CERT_FILE: `${tls}/member.crt`,
+    ETCD_PEER_KEY_FILE: `${tls}/member.key`,
+    ETCD_PEER_CLIENT_CERT_AUTH: "true",
+    // keep one hour of history; without compaction the database only grows
+    ETCD_AUTO_COMPACTION_MODE: "periodic",
+    ETCD_AUTO_COMPACTION_RETENTION: "1",
+    ETCD_LOGGER: "zap",
+    ETCD_LOG_OUTPUTS: "stderr",
+  };
+}
+
+export const etcdMemberPart: Part = {
+  name: "etcd-member",
+  apply(b, ctx) {
+    const node = ctx.node;
+    if (!node) throw new Error("etcd member part needs a planned etcd machine");
+    certPair(b, ctx, etcdMember(node.index), "member");
+    etcdCaFile(b, ctx, ETCD_CA);
+    b.directory("/etc/etcd", 0o755);
+    b.file(ETCD_ENV, envFile(etcdEnv(ctx)));
+    b.file(`${PATHS.env}/volumes.env`, ["ETCD_DATA_VOLUME=", ctx.values.volume("etcd-data"), "\n"]);
+    const prepare = script(b, "prepare-volume");
+
+    b.unit(
+      "etcd-data.service",
+      `[Unit]
+Description=etcd data volume (format only when empty, then mount at ${ETCD_DATA})
+DefaultDependencies=no
+After=local-fs-pre.target systemd-udev-settle.service
+Before=etcd-member.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=true
+EnvironmentFile=${PATHS.env}/volumes.env
+ExecStart=${prepare} \${ETCD_DATA_VOLUME} ${ETCD_DATA} etcd-data
+
+[Install]
+RequiredBy=etcd-member.service
+`,
+      { enabled: true },
+    );
+
+    b.unit(
+      "etcd-member.service",
+      `[Unit]
+Description=etcd member ${node.name}
+Documentation=https://etcd.io/docs/v3.6/op-guide/
+Requires=docker.service etcd-data.service
+After=docker.service etcd-data.service network-online.target
+Wants=network-online.target
+
+[Service]
+EnvironmentFile=${PATHS.env}/images.env
+ExecStartPre=-/usr/bin/docker rm --force etcd-member
+ExecStart=/usr/bin/docker run --rm --name etcd-member --network host \\
+  --env-file ${ETCD_ENV} \\
+  --volume ${PATHS.etcdTls}:${PATHS.etcdTls}:ro \\
+  --volume ${ETCD_DATA}:${ETCD_DATA} \\
+  \${ETCD_IMAGE} /usr/local/bin/etcd
+ExecStop=/usr/bin/docker stop --time 30 etcd-member
+Restart=always
+RestartSec=5
+TimeoutStartSec=0
+TimeoutStopSec=45
+LimitNOFILE=65536
+
+[Install]
+WantedBy=multi-user.target
+`,
+      { enabled: true },
+    );
+
+    // A failed check leaves etcd-health.service failed: visible in `systemctl --failed` and to
+    // node monitoring, without restarting a member that may only be waiting for its peers.
+    b.unit(
+      "etcd-health.service",
+      `[Unit]
+Description=etcd member health check
+After=etcd-member.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/curl --fail --silent --show-error --max-time 5 ${ETCD_METRICS}/health
+`,
+    );
+    b.unit(
+      "etcd-health.timer",
+      `[Unit]
+Description=Check the etcd member's health every 30 seconds
+
+[Timer]
+OnBootSec=2min
+OnUnitActiveSec=30s
+
+[Install]
+WantedBy=timers.target
+`,
+      { enabled: true },
+    );
+  },
+};

@@ -1,0 +1,51 @@
+// Where things live on a Slipway machine, and the shared helpers parts use to put them there.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { IgnitionBuilder } from "../ignition/builder";
+import type { NodeContext } from "../node";
+
+export const PATHS = {
+  bin: "/opt/slipway/bin",
+  env: "/etc/slipway",
+  etcdTls: "/etc/ssl/etcd",
+} as const;
+
+/** PATH for units running Slipway's scripts: ours first, so `etcdctl` is the wrapper. */
+export const UNIT_PATH = `Environment=PATH=${PATHS.bin}:/usr/sbin:/usr/bin:/sbin:/bin`;
+
+/** A node script from bootstrap/scripts, installed executable under /opt/slipway/bin. */
+export function script(b: IgnitionBuilder, name: string): string {
+  const path = `${PATHS.bin}/${name}`;
+  if (!b.files.has(path)) {
+    b.directory("/opt/slipway", 0o755).directory(PATHS.bin, 0o755);
+    b.file(path, readFileSync(join(__dirname, "..", "scripts", `${name}.sh`), "utf8"), { mode: 0o755 });
+  }
+  return path;
+}
+
+/** KEY=value lines for an EnvironmentFile. */
+export function envFile(vars: Record<string, string>): string {
+  for (const [k, v] of Object.entries(vars))
+    if (/[\s"'\\$`]/.test(v))
+      throw new Error(`environment value of ${k} needs quoting, which EnvironmentFile and --env-file read differently: ${v}`);
+  return Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join("");
+}
+
+/** The etcd CA certificate, which several parts need; written once. */
+export function etcdCaFile(b: IgnitionBuilder, ctx: NodeContext, caName: string): string {
+  const path = `${PATHS.etcdTls}/ca.crt`;
+  if (!b.files.has(path)) {
+    b.directory(PATHS.etcdTls, 0o755);
+    b.file(path, ctx.values.pem(caName, "cert"), { mode: 0o644 });
+  }
+  return path;
+}
+
+/** Install a certificate and its key from the cluster PKI as <dir>/<file>.crt and .key. */
+export function certPair(b: IgnitionBuilder, ctx: NodeContext, pkiName: string, file: string, dir: string = PATHS.etcdTls): void {
+  b.directory(dir, 0o755);
+  b.file(`${dir}/${file}.crt`, ctx.values.pem(pkiName, "cert"), { mode: 0o644 });
+  b.file(`${dir}/${file}.key`, ctx.values.pem(pkiName, "key"), { mode: 0o600 });
+}

@@ -1,0 +1,154 @@
+// The cluster PKI issued locally into a directory, for `slipway render` (bare metal, QEMU, tests):
+// the same certificates as stacks/pki.ts issues in Terraform, as <name>.crt / <name>.key files.
+// An existing directory is reused: a certificate is issued again only when it is missing, no
+// longer matches its specification (names changed), expires within the renewal window, or was
+// not signed by the current CA.
+import "reflect-metadata";
+import { randomBytes, webcrypto } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as x509 from "@peculiar/x509";
+import type { Cluster } from "../../stacks/model/load";
+import { type CertSpec, certSpecs, type Usage } from "./spec";
+
+// @peculiar/x509 speaks WebCrypto; Node's implementation is a drop-in (typed as the DOM's Crypto)
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+const DAY = 86_400_000;
+
+export interface LocalCert {
+  cert: string;
+  key: string;
+}
+
+function subjectOf(spec: CertSpec): string {
+  const esc = (v: string) => v.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
+  return [
+    spec.commonName ? `CN=${esc(spec.commonName)}` : "",
+    spec.organizationalUnit ? `OU=${esc(spec.organizationalUnit)}` : "",
+    spec.organization ? `O=${esc(spec.organization)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+const sansOf = (c: x509.X509Certificate): string[] => {
+  const ext = c.getExtension(x509.SubjectAlternativeNameExtension);
+  return (ext?.names.items ?? []).map((n) => `${n.type}:${n.value}`).sort();
+};
+const wantedSans = (s: CertSpec) => [...s.dnsNames.map((d) => `dns:${d}`), ...s.ipAddresses.map((i) => `ip:${i}`)].sort();
+
+const EKU: Record<Usage, string> = { server_auth: x509.ExtendedKeyUsage.serverAuth, client_auth: x509.ExtendedKeyUsage.clientAuth };
+
+async function importKey(pem: string): Promise<CryptoKeyPair> {
+  const der = x509.PemConverter.decodeFirst(pem);
+  const privateKey = await webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"]);
+  const jwk = await webcrypto.subtle.exportKey("jwk", privateKey);
+  delete jwk.d;
+  jwk.key_ops = ["verify"];
+  const publicKey = await webcrypto.subtle.importKey("jwk", jwk, ALG, true, ["verify"]);
+  return { privateKey, publicKey } as CryptoKeyPair;
+}
+
+async function exportKey(keys: CryptoKeyPair): Promise<string> {
+  return x509.PemConverter.encode(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY");
+}
+
+/** Write atomically: nothing half-written if interrupted. Keys are 0600. */
+function writeFile(path: string, text: string, mode: number): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+export async function localPki(cluster: Cluster, dir: string): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { pki } = cluster.config;
+  const now = Date.now();
+  const certs = new Map<string, LocalCert>();
+  const parsed = new Map<string, { cert: x509.X509Certificate; keys: CryptoKeyPair }>();
+  const issued: string[] = [];
+
+  for (const spec of certSpecs(cluster)) {
+    const certFile = join(dir, `${spec.name}.crt`);
+    const keyFile = join(dir, `${spec.name}.key`);
+    const ca = spec.ca ? parsed.get(spec.ca) : undefined;
+    if (spec.ca && !ca) throw new Error(`${spec.name}: CA ${spec.ca} must come first`);
+
+    // reuse what is there when it still fits
+    if (existsSync(certFile) && existsSync(keyFile)) {
+      const cert = new x509.X509Certificate(readFileSync(certFile, "utf8"));
+      const keys = await importKey(readFileSync(keyFile, "utf8"));
+      const fits =
+        cert.subject === new x509.Name(subjectOf(spec)).toString() &&
+        JSON.stringify(sansOf(cert)) === JSON.stringify(wantedSans(spec)) &&
+        cert.notAfter.getTime() - now > pki.renewBeforeDays * DAY &&
+        (await cert.verify(ca ? { publicKey: ca.cert.publicKey, signatureOnly: true } : { signatureOnly: true })) &&
+        (!ca || !issued.includes(spec.ca as string));
+      if (fits) {
+        parsed.set(spec.name, { cert, keys });
+        certs.set(spec.name, { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") });
+        continue;
+      }
+    }
+
+    const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
+    const validity = {
+      notBefore: new Date(now - 3_600_000),
+      serialNumber: randomBytes(16)
+        .toString("hex")
+        .replace(/^[89a-f]/, "1"),
+    };
+    let cert: x509.X509Certificate;
+    if (!ca) {
+      cert = await x509.X509CertificateGenerator.createSelfSigned({
+        ...validity,
+        notAfter: new Date(now + pki.caValidityDays * DAY),
+        name: subjectOf(spec),
+        keys,
+        signingAlgorithm: ALG,
+        extensions: [
+          new x509.BasicConstraintsExtension(true, undefined, true),
+          new x509.KeyUsagesExtension(
+            x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+            true,
+          ),
+          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        ],
+      });
+    } else {
+      const sans = [
+        ...spec.dnsNames.map((value) => ({ type: "dns" as const, value })),
+        ...spec.ipAddresses.map((value) => ({ type: "ip" as const, value })),
+      ];
+      cert = await x509.X509CertificateGenerator.create({
+        ...validity,
+        notAfter: new Date(now + pki.certValidityDays * DAY),
+        subject: subjectOf(spec),
+        issuer: ca.cert.subject,
+        publicKey: keys.publicKey,
+        signingKey: ca.keys.privateKey,
+        signingAlgorithm: ALG,
+        extensions: [
+          new x509.BasicConstraintsExtension(false, undefined, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+          new x509.ExtendedKeyUsageExtension(spec.usages.map((u) => EKU[u])),
+          ...(sans.length ? [new x509.SubjectAlternativeNameExtension(sans)] : []),
+          await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        ],
+      });
+    }
+    const certPem = `${cert.toString("pem")}\n`;
+    const keyPem = `${await exportKey(keys)}\n`;
+    writeFile(keyFile, keyPem, 0o600);
+    writeFile(certFile, certPem, 0o644);
+    parsed.set(spec.name, { cert, keys });
+    certs.set(spec.name, { cert: certPem, key: keyPem });
+    issued.push(spec.name);
+  }
+  return { certs, issued };
+}

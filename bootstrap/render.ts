@@ -1,0 +1,52 @@
+// `slipway render`: one machine's complete Ignition config with real values — certificates from a
+// local PKI directory and the planned addresses — for bare metal, QEMU and tests. The parts and
+// the builder are the ones synthesis uses; only the source of the values differs.
+import type { Cluster } from "../stacks/model/load";
+import { renderLocal, wrapConfig } from "./ignition/render";
+import type { NodeTarget, NodeValues } from "./node";
+import { localPki } from "./pki/local";
+import { buildNode, nodeContext } from "./roles";
+
+export interface RenderOptions {
+  target: NodeTarget;
+  /** which machine of a worker pool (its host name); default 0 */
+  index?: number;
+  pkiDir: string;
+  /** devices of the etcd data and logs volumes on this machine */
+  dataDevice?: string;
+  logsDevice?: string;
+  /** the user_data form (a stub carrying the gzip-compressed config) instead of the plain config */
+  wrapped?: boolean;
+}
+
+export interface Rendered {
+  /** the Ignition config (JSON) */
+  config: string;
+  hostname: string;
+  /** certificates the PKI directory got in this run */
+  issued: string[];
+}
+
+export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): string {
+  if (target.role !== "worker") {
+    const ctx = nodeContext(cluster, target, { hostname: "", pem: () => "", volume: () => "" });
+    return ctx.node?.name ?? "";
+  }
+  return `${cluster.config.name}-${target.pool}-${index}`;
+}
+
+export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
+  const { certs, issued } = await localPki(cluster, opts.pkiDir);
+  const hostname = hostnameOf(cluster, opts.target, opts.index);
+  const values: NodeValues = {
+    hostname,
+    pem: (name, kind) => {
+      const c = certs.get(name);
+      if (!c) throw new Error(`no certificate ${name} in the cluster PKI`);
+      return kind === "cert" ? c.cert : c.key;
+    },
+    volume: (purpose) => (purpose === "etcd-data" ? (opts.dataDevice ?? "/dev/vdb") : (opts.logsDevice ?? "/dev/vdc")),
+  };
+  const config = renderLocal(buildNode(cluster, opts.target, values));
+  return { config: opts.wrapped ? wrapConfig(config) : config, hostname, issued };
+}

@@ -1,0 +1,20 @@
+#!/bin/bash
+# etcdctl from the pinned etcd image, talking to this machine's etcd proxy (127.0.0.1:2379) with
+# the node's client certificate. Settings come from /etc/slipway/etcdctl.env unless the caller
+# (a systemd unit with EnvironmentFile=) already has them.
+set -euo pipefail
+if [ -z "${ETCDCTL_ENDPOINTS:-}" ]; then
+  set -a
+  # shellcheck source=/dev/null
+  . /etc/slipway/etcdctl.env
+  set +a
+fi
+set -a
+# shellcheck source=/dev/null
+. /etc/slipway/images.env
+set +a
+exec /usr/bin/docker run --rm --network host \
+  --volume /etc/ssl/etcd:/etc/ssl/etcd:ro \
+  --env ETCDCTL_ENDPOINTS --env ETCDCTL_CACERT --env ETCDCTL_CERT --env ETCDCTL_KEY \
+  --env ETCDCTL_DIAL_TIMEOUT --env ETCDCTL_COMMAND_TIMEOUT \
+  --entrypoint /usr/local/bin/etcdctl "$ETCD_IMAGE" "$@"

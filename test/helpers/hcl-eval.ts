@@ -1,0 +1,118 @@
+// Evaluates the Terraform template strings Slipway synthesizes for user_data, for tests: literal
+// text with `$${`/`%%{` escapes and `${ expression }` interpolations, where expressions use only
+// string literals, lists, references and the functions join, base64decode and base64gzip.
+// Anything else is an error, so a change in what synthesis emits cannot slip past unevaluated.
+// (Where the real terraform binary exists, test/userdata.test.ts also evaluates with it.)
+import { gzipSync } from "node:zlib";
+
+type Value = string | Value[];
+
+export function evalTemplate(template: string, resolve: (reference: string) => string): string {
+  let out = "";
+  let i = 0;
+  while (i < template.length) {
+    if (template.startsWith("$${", i) || template.startsWith("%%{", i)) {
+      out += `${template[i]}{`;
+      i += 3;
+    } else if (template.startsWith("${", i)) {
+      const p = new Parser(template, i + 2, resolve);
+      const v = p.expr();
+      p.skipSpace();
+      if (template[p.pos] !== "}") throw new Error(`expected } at ${p.pos}: ${template.slice(p.pos, p.pos + 40)}`);
+      if (typeof v !== "string") throw new Error("interpolation of a list");
+      out += v;
+      i = p.pos + 1;
+    } else if (template.startsWith("%{", i)) {
+      throw new Error(`template directive at ${i}: not expected in Slipway's output`);
+    } else {
+      out += template[i];
+      i++;
+    }
+  }
+  return out;
+}
+
+const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
+  join: ([sep, list]) => {
+    if (typeof sep !== "string" || !Array.isArray(list)) throw new Error("join(string, list)");
+    return list.map((x) => (typeof x === "string" ? x : "")).join(sep);
+  },
+  base64decode: ([s]) => Buffer.from(s as string, "base64").toString("utf8"),
+  base64gzip: ([s]) => gzipSync(Buffer.from(s as string, "utf8")).toString("base64"),
+};
+
+class Parser {
+  constructor(
+    readonly src: string,
+    public pos: number,
+    readonly resolve: (reference: string) => string,
+  ) {}
+
+  skipSpace() {
+    while (/\s/.test(this.src[this.pos] ?? "")) this.pos++;
+  }
+
+  expr(): Value {
+    this.skipSpace();
+    const c = this.src[this.pos];
+    if (c === '"') return this.string();
+    if (c === "[") return this.list("[", "]");
+    const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.src.slice(this.pos));
+    if (!m) throw new Error(`unexpected ${JSON.stringify(this.src.slice(this.pos, this.pos + 20))}`);
+    const name = m[0];
+    if (this.src[this.pos + name.length] === "(") {
+      this.pos += name.length;
+      const fn = FUNCTIONS[name];
+      if (!fn) throw new Error(`function ${name} is not one Slipway's user_data should use`);
+      return fn(this.list("(", ")"));
+    }
+    return this.reference();
+  }
+
+  string(): string {
+    let s = "";
+    this.pos++; // opening quote
+    for (;;) {
+      const c = this.src[this.pos];
+      if (c === undefined) throw new Error("unterminated string");
+      if (c === '"') {
+        this.pos++;
+        return s;
+      }
+      if (c === "\\") {
+        const e = this.src[this.pos + 1];
+        s += e === "n" ? "\n" : e === "t" ? "\t" : e === "r" ? "\r" : (e ?? "");
+        this.pos += 2;
+      } else if (this.src.startsWith("${", this.pos)) throw new Error("nested interpolation is not expected");
+      else {
+        s += c;
+        this.pos++;
+      }
+    }
+  }
+
+  list(open: string, close: string): Value[] {
+    if (this.src[this.pos] !== open) throw new Error(`expected ${open}`);
+    this.pos++;
+    const items: Value[] = [];
+    this.skipSpace();
+    if (this.src[this.pos] === close) {
+      this.pos++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.expr());
+      this.skipSpace();
+      const c = this.src[this.pos++];
+      if (c === close) return items;
+      if (c !== ",") throw new Error(`expected , or ${close}`);
+    }
+  }
+
+  reference(): string {
+    const m = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\]]*\])*/.exec(this.src.slice(this.pos));
+    if (!m) throw new Error("bad reference");
+    this.pos += m[0].length;
+    return this.resolve(m[0]);
+  }
+}

@@ -1,0 +1,130 @@
+// The real Ignition tools from Debian's `ignition` package: ignition-validate, and the Ignition
+// binary itself applying a config's files stage into a scratch root (no real rootfs needed; see
+// the steps below). Plus systemd-analyze verify against a minimal Flatcar-like root.
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmp } from "./clusters";
+
+export const IGNITION_BIN = "/usr/lib/dracut/modules.d/30ignition/ignition";
+
+export function requireTool(path: string, pkg: string): void {
+  if (!existsSync(path)) throw new Error(`${path} is missing: install Debian's ${pkg} package (.ci/run does)`);
+}
+
+/** ignition-validate on a config: passes only with exit 0 and no output at all (warnings fail). */
+export function ignitionValidate(config: string): { ok: boolean; output: string } {
+  requireTool("/usr/bin/ignition-validate", "ignition");
+  const r = spawnSync("ignition-validate", ["-"], { input: config, encoding: "utf8" });
+  const output = `${r.stdout}${r.stderr}`.trim();
+  return { ok: r.status === 0 && output === "", output: r.status === 0 ? output : `${output} (exit ${r.status})` };
+}
+
+/**
+ * Apply a config with the real Ignition binary: fetch stage, then files stage into `root`, then
+ * `systemctl preset-all` (Ignition only writes presets; systemd turns them into .wants links at
+ * first boot, and so does preset-all here).
+ */
+export function ignitionApply(config: string, root: string): void {
+  requireTool(IGNITION_BIN, "ignition");
+  const work = tmp("slipway-ign-");
+  try {
+    // Ignition writes ~/.ssh as the user itself: it must be able to walk down to the root
+    mkdirSync(root, { recursive: true });
+    for (let d = root; d !== "/" && d !== "/tmp"; d = join(d, "..")) chmodSync(d, 0o755);
+    const cfg = join(work.dir, "config.ign");
+    writeFileSync(cfg, config);
+    mkdirSync(join(root, "etc", "selinux"), { recursive: true });
+    // Debian builds Ignition with SELinux relabelling: it reads this file and runs `setfiles`.
+    writeFileSync(join(root, "etc", "selinux", "config"), "SELINUXTYPE=mcs\n");
+    const stub = join(work.dir, "stub");
+    mkdirSync(stub);
+    writeFileSync(join(stub, "setfiles"), "#!/bin/sh\ncat >/dev/null\n");
+    chmodSync(join(stub, "setfiles"), 0o755);
+    // useradd/usermod --root need these files
+    for (const f of ["passwd", "group", "shadow", "gshadow"])
+      if (!existsSync(join(root, "etc", f))) writeFileSync(join(root, "etc", f), "");
+    if (!readFileSync(join(root, "etc", "passwd"), "utf8").includes("root:"))
+      writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/bash\n", { flag: "a" });
+    if (!readFileSync(join(root, "etc", "group"), "utf8").includes("root:"))
+      writeFileSync(join(root, "etc", "group"), "root:x:0:\n", { flag: "a" });
+    const common = [
+      "--platform",
+      "file",
+      "--log-to-stdout",
+      "--config-cache",
+      join(work.dir, "cache.json"),
+      "--state-file",
+      join(work.dir, "state"),
+      "--neednet",
+      join(work.dir, "neednet"),
+    ];
+    const fetch = spawnSync(IGNITION_BIN, [...common, "--stage", "fetch"], {
+      env: { ...process.env, IGNITION_CONFIG_FILE: cfg },
+      encoding: "utf8",
+    });
+    if (fetch.status !== 0) throw new Error(`ignition fetch stage failed:\n${fetch.stdout}${fetch.stderr}`);
+    const files = spawnSync(IGNITION_BIN, [...common, "--stage", "files", "--root", root], {
+      env: { ...process.env, PATH: `${stub}:${process.env.PATH}` },
+      encoding: "utf8",
+    });
+    if (files.status !== 0)
+      throw new Error(
+        `ignition files stage failed:\n${`${files.stdout}${files.stderr}`
+          .split("\n")
+          .filter((l) => !l.includes("journal"))
+          .join("\n")}`,
+      );
+    spawnSync("systemctl", [`--root=${root}`, "preset-all"], { encoding: "utf8" });
+  } finally {
+    work.cleanup();
+  }
+}
+
+/** Programs Flatcar ships that our units call; stubbed in the verification root. */
+const FLATCAR_PROGRAMS = ["/usr/bin/docker", "/usr/bin/curl", "/usr/bin/mkdir", "/usr/bin/bash", "/usr/bin/etcdctl"];
+
+/**
+ * systemd-analyze verify on every unit Ignition wrote into `root`, with systemd's own targets and
+ * a docker.service stub standing in for Flatcar's. Passes only with no output at all.
+ */
+export function verifyUnits(root: string): { ok: boolean; output: string; units: string[] } {
+  const unitDir = join(root, "etc", "systemd", "system");
+  const lib = join(root, "usr", "lib", "systemd", "system");
+  mkdirSync(lib, { recursive: true });
+  for (const f of readdirSync("/lib/systemd/system"))
+    if (/\.(target|slice)$/.test(f) && !existsSync(join(lib, f))) copyFileSync(join("/lib/systemd/system", f), join(lib, f));
+  for (const f of ["systemd-journal-flush.service", "systemd-udev-settle.service"])
+    if (existsSync(join("/lib/systemd/system", f))) copyFileSync(join("/lib/systemd/system", f), join(lib, f));
+  writeFileSync(
+    join(lib, "docker.service"),
+    "[Unit]\nDescription=Docker (Flatcar ships it)\n[Service]\nExecStart=/usr/bin/docker daemon\n",
+  );
+  for (const p of FLATCAR_PROGRAMS) {
+    const path = join(root, p);
+    if (!existsSync(path)) {
+      mkdirSync(join(path, ".."), { recursive: true });
+      writeFileSync(path, "#!/bin/sh\n");
+      chmodSync(path, 0o755);
+    }
+  }
+  const units = readdirSync(unitDir).filter((f) => /\.(service|timer|mount|socket|path)$/.test(f));
+  const r = spawnSync("systemd-analyze", ["verify", "--man=no", `--root=${root}`, ...units.map((u) => `/etc/systemd/system/${u}`)], {
+    encoding: "utf8",
+  });
+  const output = `${r.stdout}${r.stderr}`
+    .split("\n")
+    // systemd's own units from this host refer to things a scratch root lacks; only ours count
+    .filter((l) => l.trim() && units.some((u) => l.includes(u)))
+    .join("\n");
+  return { ok: r.status === 0 && output === "", output, units };
+}
+
+/** Decode a data URL as Ignition would (percent-encoding or base64, gzip when compressed). */
+export function decodeDataUrl(source: string, compression?: string): Buffer {
+  const comma = source.indexOf(",");
+  const meta = source.slice(5, comma);
+  const body = source.slice(comma + 1);
+  const raw = meta.endsWith(";base64") ? Buffer.from(body, "base64") : Buffer.from(decodeURIComponent(body), "utf8");
+  return compression === "gzip" ? require("node:zlib").gunzipSync(raw) : raw;
+}

@@ -1,0 +1,95 @@
+// The node scripts, run for real: prepare-volume against a loop device (a real block device with
+// real mkfs and mount), and shellcheck on all of them.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { ROOT, tmp } from "./helpers/clusters";
+
+const SCRIPT = join(ROOT, "bootstrap", "scripts", "prepare-volume.sh");
+const work = tmp("slipway-scripts-");
+const loops: string[] = [];
+const mounts: string[] = [];
+
+const sh = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+
+function loopDevice(sizeMiB: number): string {
+  const file = join(work.dir, `disk-${loops.length}.img`);
+  expect(sh("truncate", ["-s", `${sizeMiB}M`, file]).status).toBe(0);
+  const r = sh("losetup", ["--find", "--show", file]);
+  expect(r.status, `losetup (needs root and loop devices): ${r.stderr}`).toBe(0);
+  const dev = r.stdout.trim();
+  loops.push(dev);
+  return dev;
+}
+
+function prepare(volume: string, mountpoint: string, env: Record<string, string> = {}) {
+  const r = sh("bash", [SCRIPT, volume, mountpoint, "test-data"], env);
+  if (r.status === 0) mounts.push(mountpoint);
+  return r;
+}
+
+afterEach(() => {
+  for (const m of mounts.splice(0).reverse()) sh("umount", [m]);
+});
+afterAll(() => {
+  for (const l of loops) sh("losetup", ["--detach", l]);
+  work.cleanup();
+});
+
+describe("prepare-volume", () => {
+  it("formats an empty volume, mounts it, and keeps the data when the machine is replaced", () => {
+    const dev = loopDevice(64);
+    const mnt = join(work.dir, "etcd");
+    const first = prepare(dev, mnt);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain("is empty; creating an ext4 filesystem labelled test-data");
+    expect(sh("findmnt", ["-n", "-o", "SOURCE,FSTYPE", mnt]).stdout.trim()).toBe(`${dev} ext4`);
+    expect(sh("blkid", ["-o", "value", "-s", "LABEL", dev]).stdout.trim()).toBe("test-data");
+    writeFileSync(join(mnt, "member-data"), "raft log");
+    expect(sh("umount", [mnt]).status).toBe(0);
+    mounts.pop();
+
+    // a new machine boots with the same volume
+    const again = prepare(dev, mnt);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain("already has an ext4 filesystem; keeping its data");
+    expect(readFileSync(join(mnt, "member-data"), "utf8")).toBe("raft log");
+
+    // and running twice on the same boot is harmless
+    const twice = sh("bash", [SCRIPT, dev, mnt, "test-data"]);
+    expect(twice.status).toBe(0);
+    expect(twice.stdout).toContain("already mounted");
+  });
+
+  it("never formats a volume that holds something else", () => {
+    const dev = loopDevice(16);
+    expect(sh("mkswap", [dev]).status).toBe(0);
+    const mnt = join(work.dir, "refuse");
+    const r = prepare(dev, mnt);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is not empty and holds no ext4 filesystem .*TYPE=swap.*; not touching it/);
+    expect(sh("blkid", ["-o", "value", "-s", "TYPE", dev]).stdout.trim()).toBe("swap");
+    expect(existsSync(join(mnt, "lost+found"))).toBe(false);
+  });
+
+  it("gives up with a clear message when the volume never appears", () => {
+    const r = prepare("0f7f2b1e-7a8a-4a52-9b55-000000000000", join(work.dir, "never"), { PREPARE_VOLUME_TIMEOUT: "1" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("volume 0f7f2b1e-7a8a-4a52-9b55-000000000000 did not appear within 1s");
+  });
+});
+
+describe("shell scripts", () => {
+  it("pass shellcheck", () => {
+    const scripts = ["prepare-volume", "etcdctl", "flannel-network-config", "register-node"].map((s) =>
+      join(ROOT, "bootstrap", "scripts", `${s}.sh`),
+    );
+    mkdirSync(work.dir, { recursive: true });
+    const r = sh("shellcheck", ["--severity=style", ...scripts]);
+    expect(r.error, "shellcheck is missing: install Debian's shellcheck package (.ci/run does)").toBeUndefined();
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
