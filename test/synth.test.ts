@@ -74,7 +74,9 @@ describe("OpenStack stack", () => {
       expect(inst.config_drive).toBe(true);
       expect(inst.lifecycle).toEqual({ ignore_changes: ["image_id", "user_data"] });
       // a stub carrying the whole config gzip-compressed, assembled by Terraform
-      expect(String(inst.user_data)).toMatch(/^\{"ignition":\{"version":"3\.3\.0","config":\{"replace":\{"source":"data:;base64,\$\{base64gzip\(join\(/);
+      expect(String(inst.user_data)).toMatch(
+        /^\{"ignition":\{"version":"3\.3\.0","config":\{"replace":\{"source":"data:;base64,\$\{base64gzip\(join\(/,
+      );
     }
     expect(text).toHaveResourceWithProperties(ComputeInstanceV2, {
       name: "demo-master-0",
