@@ -22,8 +22,8 @@ export function ignitionValidate(config: string): { ok: boolean; output: string 
 
 /**
  * Apply a config with the real Ignition binary: fetch stage, then files stage into `root`, then
- * `systemctl preset-all` (Ignition only writes presets; systemd turns them into .wants links at
- * first boot, and so does preset-all here).
+ * enable what the Ignition preset names (Ignition only writes presets; systemd turns them into
+ * .wants links at first boot).
  */
 export function ignitionApply(config: string, root: string): void {
   requireTool(IGNITION_BIN, "ignition");
@@ -75,7 +75,13 @@ export function ignitionApply(config: string, root: string): void {
           .filter((l) => !l.includes("journal"))
           .join("\n")}`,
       );
-    spawnSync("systemctl", [`--root=${root}`, "preset-all"], { encoding: "utf8" });
+    // first boot applies the preset; do it unit by unit (preset-all stops at a masked unit)
+    const preset = join(root, "etc", "systemd", "system-preset", "20-ignition.preset");
+    const enabled = existsSync(preset) ? [...readFileSync(preset, "utf8").matchAll(/^enable (\S+)$/gm)].map((m) => m[1] as string) : [];
+    for (const unit of enabled) {
+      const r = spawnSync("systemctl", [`--root=${root}`, "enable", unit], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`systemctl enable ${unit} failed in the applied root:\n${r.stderr}`);
+    }
   } finally {
     work.cleanup();
   }
