@@ -7,6 +7,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_FILE, ROOT, tmp } from "./helpers/clusters";
+import { renderWithCli } from "./helpers/etcd-drill";
 import { copyProject, slipway } from "./helpers/run";
 
 const work = tmp("slipway-cli-");
@@ -241,6 +242,22 @@ describe("slipway render", () => {
     const r = slipway(["render", "--role", "master", "--pki", pki, "--wrapped"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ignition: { config: { replace: { compression: "gzip" } } } });
+  });
+
+  it("renders running at the same time against a fresh PKI directory share one CA", async () => {
+    const fresh = join(work.dir, "fresh-pki");
+    const outs = [0, 1, 2].map((i) => join(work.dir, `par-${i}.ign`));
+    await renderWithCli(
+      DEMO_FILE,
+      fresh,
+      outs.map((out, i) => ({ args: ["--role", "etcd", "--index", String(i)], out })),
+    );
+    const caOf = (f: string) => {
+      const c = JSON.parse(readFileSync(f, "utf8")) as { storage: { files: { path: string; contents: { source: string } }[] } };
+      return c.storage.files.find((x) => x.path === "/etc/ssl/etcd/ca.crt")?.contents.source;
+    };
+    expect(new Set(outs.map(caOf)).size).toBe(1);
+    expect(existsSync(join(fresh, ".lock"))).toBe(false);
   });
 
   it("rejects bad arguments with exit 2 and writes nothing", () => {

@@ -5,7 +5,7 @@
 // not signed by the current CA.
 import "reflect-metadata";
 import { randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import type { Cluster } from "../../stacks/model/load";
@@ -64,8 +64,46 @@ function writeFile(path: string, text: string, mode: number): void {
   renameSync(tmp, path);
 }
 
+/**
+ * Hold `<dir>/.lock` while issuing: renders running at the same time against a fresh directory
+ * would otherwise each create their own CA. A lock left by a process that no longer exists is
+ * taken over.
+ */
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, ".lock");
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: "wx", mode: 0o600 });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const holder = Number(readFileSync(lock, "utf8").trim());
+      let alive = false;
+      try {
+        process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new Error(`the PKI directory ${dir} stays locked by process ${holder}`);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export async function localPki(cluster: Cluster, dir: string): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return withLock(dir, () => issueAll(cluster, dir));
+}
+
+async function issueAll(cluster: Cluster, dir: string): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
   const { pki } = cluster.config;
   const now = Date.now();
   const certs = new Map<string, LocalCert>();

@@ -1,0 +1,170 @@
+// The etcd layer on real etcd, from the configs `slipway render` writes: the members form a
+// mutual-TLS cluster, the per-node proxy serves it (and refuses clients without a certificate),
+// flannel's config step and register_node work against it, and it survives losing members, which
+// rejoin from their data directories. Every machine runs in its own network namespace at its
+// planned address (peers check certificates against the connecting address).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCluster } from "../stacks/model/load";
+import { demoYaml, DEMO_FILE, demoCluster, tmp } from "./helpers/clusters";
+import { EtcdDrill, HOST_PATH } from "./helpers/etcd-drill";
+
+const work = tmp("slipway-etcd-");
+afterAll(() => work.cleanup());
+
+/** Write through the worker's proxy, retrying while the cluster elects a new leader. */
+async function writeThroughProxy(d: EtcdDrill, key: string, value: string, seconds = 15): Promise<number> {
+  return d.until(`write ${key} through the proxy`, seconds, () => d.etcdctl(["put", key, value]).status === 0);
+}
+
+describe("3 etcd members from the demo's rendered configs", () => {
+  const cluster = demoCluster();
+  const d = new EtcdDrill(cluster, DEMO_FILE, join(work.dir, "three"), "a");
+
+  beforeAll(async () => {
+    await d.prepare();
+  });
+  afterAll(async () => {
+    await d.close();
+  });
+
+  it("form a healthy mutual-TLS cluster", async () => {
+    for (const m of d.members) d.startMember(m);
+    const seconds = await d.until("3 members healthy", 30, () => d.healthy());
+    console.log(`etcd: 3 members healthy ${seconds.toFixed(1)} s after start`);
+    const status = d.status();
+    expect(status).toHaveLength(3);
+    expect(new Set(status.map((s) => s.leader)).size).toBe(1);
+    // client connections without a certificate are refused by the members themselves
+    expect(d.etcdctl(["endpoint", "health"], { endpoints: d.memberEndpoints(), withCert: false }).status).not.toBe(0);
+  });
+
+  it("the worker's rendered proxy serves the cluster on 127.0.0.1:2379; a client without a certificate is refused", async () => {
+    d.startProxy();
+    await d.until("proxy answering", 15, () => d.etcdctl(["endpoint", "health"]).status === 0);
+    expect(d.etcdctl(["put", "/slipway-test/hello", "world"]).status).toBe(0);
+    expect(d.etcdctl(["get", "--print-value-only", "/slipway-test/hello"]).stdout.trim()).toBe("world");
+    // and it really is in the cluster, not in the proxy
+    expect(d.etcdctl(["get", "--print-value-only", "/slipway-test/hello"], { endpoints: d.memberEndpoints() }).stdout.trim()).toBe("world");
+    const anonymous = d.etcdctl(["get", "/slipway-test/hello"], { withCert: false });
+    expect(anonymous.status).not.toBe(0);
+  });
+
+  it("runs the rendered flannel network-config step: writes the config once, then leaves it", () => {
+    const root = d.worker.root;
+    const run = () =>
+      d.lab.exec(d.worker.ns, [root.at("/opt/slipway/bin/flannel-network-config")], {
+        ...root.serviceEnv("flannel-network-config.service"),
+        PATH: HOST_PATH,
+      });
+    const first = run();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain("wrote /coreos.com/network/config");
+    expect(JSON.parse(d.etcdctl(["get", "--print-value-only", "/coreos.com/network/config"]).stdout)).toEqual(
+      JSON.parse(d.worker.root.read("/etc/flannel/network.json")),
+    );
+    // the next machine to boot finds it set and leaves it alone
+    const again = run();
+    expect(again.stdout).toContain("is already set");
+    expect(again.status).toBe(0);
+  });
+
+  it("register_node records the machine under a lease that refreshes and expires", async () => {
+    const root = d.worker.root;
+    // the rendered unit's environment; the lease TTL is shortened so the test need not wait a minute
+    const env = {
+      ...root.serviceEnv("register-node.service"),
+      PATH: HOST_PATH,
+      REGISTER_NODE_TTL: "4",
+      REGISTER_NODE_STATE: root.at("/run/slipway/register-node.lease"),
+      HOSTNAME_FILE: root.at("/etc/hostname"),
+    };
+    const register = () => d.lab.exec(d.worker.ns, [root.at("/opt/slipway/bin/register-node")], env);
+    const first = register();
+    expect(first.status, first.stderr).toBe(0);
+    const key = `/slipway/nodes/${d.worker.name}`;
+    const record = JSON.parse(d.etcdctl(["get", "--print-value-only", key]).stdout) as Record<string, unknown>;
+    expect(record).toMatchObject({ hostname: d.worker.name, role: "worker", pool: "general", addresses: [d.worker.ip] });
+    expect(record.bootId).toMatch(/^[0-9a-f-]{36}$/);
+    const lease = root.read("/run/slipway/register-node.lease").trim();
+    const ttl = () => Number(/remaining\((-?\d+)s\)/.exec(d.etcdctl(["lease", "timetolive", lease]).stdout)?.[1] ?? -1);
+    await new Promise((r) => setTimeout(r, 2500));
+    const before = ttl();
+    expect(before).toBeLessThanOrEqual(2);
+    expect(register().status).toBe(0); // the timer's next run keeps the lease alive
+    expect(ttl()).toBeGreaterThan(before);
+    expect(root.read("/run/slipway/register-node.lease").trim()).toBe(lease);
+    // refreshing stops: the record goes away by itself
+    const gone = await d.until("record expired", 10, () => d.etcdctl(["get", "--print-value-only", key]).stdout.trim() === "");
+    console.log(`register_node: record gone ${gone.toFixed(1)} s after the last refresh (TTL 4 s)`);
+  });
+
+  it("survives losing a member (the leader); it restarts from its data directory and rejoins at the same raft index", async () => {
+    const status = d.status();
+    const leader = d.members.find((m) => status.find((s) => s.endpoint === m.env.ETCD_ADVERTISE_CLIENT_URLS && s.memberId === s.leader));
+    if (!leader?.process) throw new Error("no leader found");
+    await d.lab.kill(leader.process);
+    const took = await writeThroughProxy(d, "/slipway-test/after-loss", "still-writable");
+    console.log(`etcd: write through the proxy succeeded ${took.toFixed(1)} s after killing the leader ${leader.name}`);
+    const rest = d.members.filter((m) => m !== leader);
+    expect(d.etcdctl(["get", "--print-value-only", "/slipway-test/after-loss"], { endpoints: d.memberEndpoints(rest) }).stdout.trim()).toBe(
+      "still-writable",
+    );
+
+    d.startMember(leader); // same command, same data directory
+    await d.until("all 3 healthy again", 20, () => d.healthy());
+    expect(
+      d
+        .etcdctl(["get", "--print-value-only", "/slipway-test/after-loss"], { endpoints: leader.env.ETCD_ADVERTISE_CLIENT_URLS })
+        .stdout.trim(),
+    ).toBe("still-writable");
+    await writeThroughProxy(d, "/slipway-test/after-rejoin", "yes");
+    await d.until("same raft index on every member", 10, () => {
+      const s = d.status();
+      return s.length === 3 && new Set(s.map((x) => x.raftIndex)).size === 1;
+    });
+  });
+});
+
+describe("5 etcd members lose two", () => {
+  const text = demoYaml([[["etcd", "count"], 5]]);
+  const file = join(work.dir, "five.yaml");
+  writeFileSync(file, text);
+  const cluster = parseCluster(text, file);
+  const d = new EtcdDrill(cluster, file, join(work.dir, "five"), "b");
+
+  beforeAll(async () => {
+    await d.prepare();
+    for (const m of d.members) d.startMember(m);
+    const s = await d.until("5 members healthy", 30, () => d.healthy());
+    console.log(`etcd: 5 members healthy ${s.toFixed(1)} s after start`);
+    d.startProxy();
+    await d.until("proxy answering", 15, () => d.etcdctl(["endpoint", "health"]).status === 0);
+  });
+  afterAll(async () => {
+    await d.close();
+  });
+
+  it("keeps taking writes through the proxy with 3 of 5, and both rejoin at the same raft index", async () => {
+    const status = d.status();
+    const leader = d.members.find((m) => status.find((s) => s.endpoint === m.env.ETCD_ADVERTISE_CLIENT_URLS && s.memberId === s.leader));
+    const follower = d.members.find((m) => m !== leader);
+    if (!leader?.process || !follower?.process) throw new Error("members not running");
+    await d.lab.kill(leader.process);
+    await d.lab.kill(follower.process);
+    const took = await writeThroughProxy(d, "/slipway-test/five", "three-left");
+    console.log(`etcd: with 2 of 5 members down, a write succeeded after ${took.toFixed(1)} s`);
+    for (const m of [leader, follower]) d.startMember(m);
+    await d.until("all 5 healthy again", 20, () => d.healthy());
+    await writeThroughProxy(d, "/slipway-test/five-again", "all-back");
+    await d.until("same raft index on all 5", 10, () => {
+      const s = d.status();
+      return s.length === 5 && new Set(s.map((x) => x.raftIndex)).size === 1;
+    });
+    for (const m of [leader, follower])
+      expect(
+        d.etcdctl(["get", "--print-value-only", "/slipway-test/five"], { endpoints: m.env.ETCD_ADVERTISE_CLIENT_URLS }).stdout.trim(),
+      ).toBe("three-left");
+  });
+});

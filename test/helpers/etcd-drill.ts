@@ -1,0 +1,169 @@
+// Bringing up what `slipway render` produced on real etcd (Debian's etcd-server/etcd-client): each
+// machine in its own network namespace at its planned address, each member started from its
+// rendered /etc/etcd/etcd.env, the worker's etcd proxy from its rendered unit's command line.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { Cluster } from "../../stacks/model/load";
+import { ignitionApply, requireTool } from "./ignition";
+import { Lab, type LabProcess } from "./lab";
+import { NodeRoot } from "./node-root";
+import { ROOT } from "./clusters";
+
+/** Debian's etcdctl stands in for Flatcar's wrapper (/opt/slipway/bin/etcdctl runs it in docker). */
+export const HOST_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+export interface Machine {
+  name: string;
+  ip: string;
+  ns: string;
+  root: NodeRoot;
+}
+
+export interface Member extends Machine {
+  env: Record<string, string>;
+  process?: LabProcess;
+}
+
+/** `slipway render` through the CLI, as a user would run it (several at once). */
+export async function renderWithCli(file: string, pki: string, jobs: { args: string[]; out: string }[]): Promise<void> {
+  await Promise.all(
+    jobs.map(
+      (j) =>
+        new Promise<void>((resolve, reject) => {
+          const p = spawn(process.execPath, [join(ROOT, "bin", "slipway.js"), "render", file, "--pki", pki, "--out", j.out, ...j.args], {
+            stdio: ["ignore", "ignore", "pipe"],
+          });
+          let err = "";
+          p.stderr.on("data", (d) => {
+            err += d;
+          });
+          p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`slipway render ${j.args.join(" ")}: ${err}`))));
+        }),
+    ),
+  );
+}
+
+export class EtcdDrill {
+  readonly lab: Lab;
+  readonly members: Member[] = [];
+  worker!: Machine;
+  proxy?: LabProcess;
+
+  constructor(
+    readonly cluster: Cluster,
+    readonly clusterFile: string,
+    readonly dir: string,
+    tag: string,
+  ) {
+    requireTool("/usr/bin/etcd", "etcd-server");
+    requireTool("/usr/bin/etcdctl", "etcd-client");
+    mkdirSync(join(dir, "logs"), { recursive: true });
+    this.lab = new Lab(join(dir, "logs"), tag);
+  }
+
+  /** Render (CLI) and apply (real ignition) every member's and one worker's config; build the lab. */
+  async prepare(tamper?: (member: Member) => void): Promise<void> {
+    const { plan } = this.cluster;
+    const pool = plan.pools[0];
+    if (!pool) throw new Error("no worker pool");
+    const jobs = [
+      ...plan.etcd.map((m) => ({ args: ["--role", "etcd", "--index", String(m.index)], out: join(this.dir, `${m.name}.ign`) })),
+      { args: ["--role", "worker", "--pool", pool.name, "--index", "0"], out: join(this.dir, "worker.ign") },
+    ];
+    await renderWithCli(this.clusterFile, join(this.dir, "pki"), jobs);
+    const prefix = this.cluster.plan.nodes.prefix;
+    for (const m of plan.etcd) {
+      const root = new NodeRoot(join(this.dir, "roots", m.name));
+      ignitionApply(readFileSync(join(this.dir, `${m.name}.ign`), "utf8"), root.root);
+      // the member's command line: etcd with no arguments, everything from its --env-file
+      const exec = root.unit("etcd-member.service").execStart;
+      const envFile = exec[exec.indexOf("--env-file") + 1] as string;
+      expect(exec.slice(exec.indexOf("${ETCD_IMAGE}") + 1)).toEqual(["/usr/local/bin/etcd"]);
+      const env = Object.fromEntries(Object.entries(root.envFile(envFile)).map(([k, v]) => [k, root.rewrite(v)]));
+      this.members.push({ name: m.name, ip: m.ip, ns: this.lab.machine(`e${m.index}`, `${m.ip}/${prefix}`), root, env });
+    }
+    if (tamper) for (const m of this.members) tamper(m);
+    const w = pool.nodes[0];
+    if (!w) throw new Error("empty pool");
+    const root = new NodeRoot(join(this.dir, "roots", w.name));
+    ignitionApply(readFileSync(join(this.dir, "worker.ign"), "utf8"), root.root);
+    this.worker = { name: w.name, ip: w.ip, ns: this.lab.machine("w0", `${w.ip}/${prefix}`), root };
+  }
+
+  startMember(m: Member): void {
+    m.process = this.lab.start(m.name, m.ns, ["etcd"], { PATH: HOST_PATH, ...m.env });
+  }
+
+  /** etcdctl in the worker's namespace with the worker's node client certificate. */
+  etcdctl(args: string[], opts: { endpoints?: string; withCert?: boolean; timeouts?: boolean } = {}) {
+    const env = this.worker.root.serviceEnv("register-node.service");
+    const e: Record<string, string> = {
+      PATH: HOST_PATH,
+      ETCDCTL_API: "3",
+      ETCDCTL_ENDPOINTS: opts.endpoints ?? (env.ETCDCTL_ENDPOINTS as string),
+      ETCDCTL_CACERT: env.ETCDCTL_CACERT as string,
+      // short client timeouts for polling loops (a test-side choice, not a cluster setting)
+      ETCDCTL_DIAL_TIMEOUT: "1s",
+      ETCDCTL_COMMAND_TIMEOUT: "2s",
+    };
+    if (opts.withCert !== false) {
+      e.ETCDCTL_CERT = env.ETCDCTL_CERT as string;
+      e.ETCDCTL_KEY = env.ETCDCTL_KEY as string;
+    }
+    return this.lab.exec(this.worker.ns, ["etcdctl", ...args], e);
+  }
+
+  memberEndpoints(members = this.members): string {
+    return members.map((m) => m.env.ETCD_ADVERTISE_CLIENT_URLS).join(",");
+  }
+
+  /** Poll until `check` passes or the deadline; returns seconds taken. */
+  async until(what: string, seconds: number, check: () => boolean): Promise<number> {
+    const start = Date.now();
+    for (;;) {
+      if (check()) return (Date.now() - start) / 1000;
+      if (Date.now() - start > seconds * 1000) {
+        const logs = this.lab.processes
+          .map((p) => `--- ${p.name}\n${spawnSync("tail", ["-n", "8", p.log], { encoding: "utf8" }).stdout}`)
+          .join("\n");
+        throw new Error(`${what}: not within ${seconds}s\n${logs}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  healthy(members = this.members): boolean {
+    return this.etcdctl(["endpoint", "health"], { endpoints: this.memberEndpoints(members) }).status === 0;
+  }
+
+  /** raft index and leader per member, read from the members themselves. */
+  status(members = this.members): { endpoint: string; raftIndex: number; leader: string; memberId: string }[] {
+    const r = this.etcdctl(["endpoint", "status", "-w", "json"], { endpoints: this.memberEndpoints(members) });
+    if (r.status !== 0) return [];
+    return (
+      JSON.parse(r.stdout) as {
+        Endpoint: string;
+        Status: { header: { member_id: number | string }; leader: number | string; raftIndex: number };
+      }[]
+    ).map((s) => ({
+      endpoint: s.Endpoint,
+      raftIndex: s.Status.raftIndex,
+      leader: String(s.Status.leader),
+      memberId: String(s.Status.header.member_id),
+    }));
+  }
+
+  startProxy(): void {
+    const exec = this.worker.root.unit("etcd-proxy.service").execStart;
+    const at = exec.indexOf("grpc-proxy");
+    expect(exec[at + 1]).toBe("start");
+    const args = exec.slice(at + 2).map((a) => this.worker.root.rewrite(a));
+    this.proxy = this.lab.start("etcd-proxy", this.worker.ns, ["etcd", "grpc-proxy", "start", ...args], { PATH: HOST_PATH });
+  }
+
+  async close(): Promise<void> {
+    await this.lab.close();
+  }
+}

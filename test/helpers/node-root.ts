@@ -1,0 +1,63 @@
+// Reading what a machine would run out of a root the real Ignition binary wrote: unit files,
+// environment files, command lines. The only thing ever changed is file paths, which are moved
+// into the root (the tests run several "machines" on one host); names, addresses, cluster
+// settings, TLS settings and certificates are used exactly as rendered.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const PATH_RE = /(^|[=,\s:])(\/(?:etc|var|opt|run)\/[^\s,"']*)/g;
+
+export class NodeRoot {
+  constructor(readonly root: string) {}
+
+  /** A machine path inside this root. */
+  at(path: string): string {
+    return join(this.root, path);
+  }
+
+  /** Move every absolute /etc, /var, /opt or /run path in `value` into the root. */
+  rewrite(value: string): string {
+    return value.replace(PATH_RE, (_, lead: string, path: string) => `${lead}${this.at(path)}`);
+  }
+
+  read(path: string): string {
+    return readFileSync(this.at(path), "utf8");
+  }
+
+  /** KEY=value lines of an EnvironmentFile / --env-file, as written. */
+  envFile(path: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const line of this.read(path).split("\n")) {
+      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+      if (m) out[m[1] as string] = m[2] as string;
+    }
+    return out;
+  }
+
+  /** A unit's [Service] settings: its environment (files and Environment= lines) and ExecStart. */
+  unit(name: string): { environment: Record<string, string>; environmentFiles: string[]; execStart: string[] } {
+    const text = this.read(`/etc/systemd/system/${name}`).replace(/\\\n/g, " ");
+    const environment: Record<string, string> = {};
+    const environmentFiles: string[] = [];
+    let execStart: string[] = [];
+    for (const line of text.split("\n")) {
+      const [key, ...rest] = line.split("=");
+      const value = rest.join("=").trim();
+      if (key === "EnvironmentFile") environmentFiles.push(value.replace(/^-/, ""));
+      else if (key === "Environment") {
+        const i = value.indexOf("=");
+        environment[value.slice(0, i)] = value.slice(i + 1);
+      } else if (key === "ExecStart") execStart = value.split(/\s+/).filter(Boolean);
+    }
+    return { environment, environmentFiles, execStart };
+  }
+
+  /** The environment systemd would give the unit, with paths moved into the root. */
+  serviceEnv(name: string): Record<string, string> {
+    const u = this.unit(name);
+    const env: Record<string, string> = {};
+    for (const f of u.environmentFiles) Object.assign(env, this.envFile(f));
+    Object.assign(env, u.environment);
+    return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k === "PATH" ? v : this.rewrite(v)]));
+  }
+}
