@@ -3,11 +3,13 @@
 // the whole config gzip-compressed (bootstrap/ignition/render.ts explains why).
 //
 // The config text is assembled in Terraform as base64gzip(join("", [base64decode("<static>"),
-// base64gzip(<pem>), ...])): static text only ever reaches HCL as base64 literals, so quotes,
-// backslashes, `${` and `%{` in unit files and scripts need no escaping (cdktf-toolchain §5).
+// "data:,", replace(urlencode(<pem>), "+", "%20"), ...])): static JSON only ever reaches HCL as
+// base64 literals and static file text as percent-encoded literals ([A-Za-z0-9%._~-] only), so
+// quotes, backslashes, `${` and `%{` in unit files and scripts need no escaping
+// (cdktf-toolchain §5).
 import { Fn } from "cdktf";
 import { Deferred, type Text } from "../bootstrap/ignition/builder";
-import { DEFERRED_URL_PREFIX, type Pieces, renderPieces, wrappedBound, wrapperParts } from "../bootstrap/ignition/render";
+import { DATA_URL_PREFIX, type Pieces, percentEncode, renderPieces, wrappedBound, wrapperParts } from "../bootstrap/ignition/render";
 import type { NodeTarget, NodeValues } from "../bootstrap/node";
 import { buildNode } from "../bootstrap/roles";
 import type { Cluster } from "./model/load";
@@ -16,12 +18,10 @@ import type { TerraformPki } from "./pki";
 
 const literal = (s: string) => Fn.base64decode(Buffer.from(s, "utf8").toString("base64"));
 
+/** A file's contents, percent-encoded: static text in TypeScript, deferred values by Terraform. */
 function deferredExpression(segs: (string | Deferred)[]): string {
-  if (segs.length === 1 && segs[0] instanceof Deferred) return segs[0].expression;
-  return Fn.join(
-    "",
-    segs.map((s) => (s instanceof Deferred ? s.expression : literal(s))),
-  );
+  const encoded = segs.map((s) => (s instanceof Deferred ? Fn.replace(Fn.urlencode(s.expression), "+", "%20") : percentEncode(s)));
+  return encoded.length === 1 ? (encoded[0] as string) : Fn.join("", encoded);
 }
 
 /** The config's JSON text as a Terraform expression. */
@@ -30,7 +30,7 @@ function configExpression(pieces: Pieces): string {
   for (const p of pieces) {
     if (typeof p === "string") {
       if (p) parts.push(literal(p));
-    } else parts.push(literal(DEFERRED_URL_PREFIX), Fn.base64gzip(deferredExpression(p.segs)));
+    } else parts.push(DATA_URL_PREFIX, deferredExpression(p.segs));
   }
   return Fn.join("", parts);
 }

@@ -35,10 +35,10 @@ describe("Ignition builder", () => {
     expect(c.storage.filesystems).toEqual([
       { device: "/dev/disk/by-label/DATA", format: "ext4", path: "/var/lib/data", label: "DATA", wipeFilesystem: false },
     ]);
-    // the long script is stored gzip-compressed, the short file plain
-    const tool = c.storage.files.find((f: { path: string }) => f.path === "/opt/bin/tool");
-    expect(tool.contents.compression).toBe("gzip");
+    // files are plain percent-encoded data URLs (user_data compresses the whole config at once)
     expect(c.storage.files.find((f: { path: string }) => f.path === "/etc/motd").contents).toEqual({ source: "data:,hello%0A" });
+    const tool = c.storage.files.find((f: { path: string }) => f.path === "/opt/bin/tool");
+    expect(tool.contents.source).toMatch(/^data:,%23%21%2Fbin%2Fsh%0Aecho%20%22%24%7BHOME%7D%20%25%7Bx%7D/);
   });
 
   it("applies with the real ignition binary: files, modes, links, units, drop-ins, masks, users", () => {

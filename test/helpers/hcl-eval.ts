@@ -1,6 +1,7 @@
 // Evaluates the Terraform template strings Slipway synthesizes for user_data, for tests: literal
 // text with `$${`/`%%{` escapes and `${ expression }` interpolations, where expressions use only
-// string literals, lists, references and the functions join, base64decode and base64gzip.
+// string literals, lists, references and the functions join, replace, urlencode, base64decode and
+// base64gzip.
 // Anything else is an error, so a change in what synthesis emits cannot slip past unevaluated.
 // (Where the real terraform binary exists, test/userdata.test.ts also evaluates with it.)
 import { gzipSync } from "node:zlib";
@@ -38,6 +39,18 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
     return list.map((x) => (typeof x === "string" ? x : "")).join(sep);
   },
   base64decode: ([s]) => Buffer.from(s as string, "base64").toString("utf8"),
+  // Terraform's urlencode is Go's url.QueryEscape: unreserved characters stay, space becomes "+"
+  urlencode: ([s]) =>
+    [...Buffer.from(s as string, "utf8")]
+      .map((b) =>
+        /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b))
+          ? String.fromCharCode(b)
+          : b === 0x20
+            ? "+"
+            : `%${b.toString(16).toUpperCase().padStart(2, "0")}`,
+      )
+      .join(""),
+  replace: ([s, from, to]) => (s as string).split(from as string).join(to as string),
   base64gzip: ([s]) => gzipSync(Buffer.from(s as string, "utf8")).toString("base64"),
 };
 
