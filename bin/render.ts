@@ -51,7 +51,7 @@ export async function renderCommand(cluster: Cluster, opts: RenderCliOptions): P
     const what = target.role === "worker" ? `worker ${r.hostname} (pool ${target.pool})` : `${target.role} ${r.hostname}`;
     process.stderr.write(
       `Rendered ${what} → ${opts.out} (${Buffer.byteLength(r.config).toLocaleString("en")} B${opts.wrapped ? ", user_data form" : ""}); ` +
-        `PKI in ${pkiDir}${r.issued.length ? ` (issued ${r.issued.length} certificate${r.issued.length === 1 ? "" : "s"})` : " (reused)"}\n`,
+        `PKI in ${pkiDir}${r.issued.length ? ` (issued ${r.issued.length} of its certificates, keys and tokens)` : " (reused)"}\n`,
     );
   } else process.stdout.write(`${r.config}\n`);
 }

@@ -3,7 +3,7 @@
 import type { Cluster } from "../stacks/model/load";
 import type { NodePlan, PoolPlan, Role } from "../stacks/model/plan";
 import type { IgnitionBuilder, Text } from "./ignition/builder";
-import type { NodeGroup } from "./pki/spec";
+import type { NodeGroup, PemKind } from "./pki/spec";
 
 /** Which machine: one etcd member or master, or any machine of a worker pool (one config per pool). */
 export type NodeTarget = { role: "etcd"; index: number } | { role: "master"; index: number } | { role: "worker"; pool: string };
@@ -13,7 +13,9 @@ export interface NodeValues {
   /** the machine's host name */
   hostname: Text;
   /** a certificate or key of the cluster PKI, as PEM (names from pki/spec.ts) */
-  pem(name: string, kind: "cert" | "key"): Text;
+  pem(name: string, kind: PemKind): Text;
+  /** the token workers join with: "<id>.<secret>", both [a-z0-9] */
+  bootstrapToken: { id: Text; secret: Text };
   /** the id of a volume the stack attaches to this machine, or a /dev path */
   volume(purpose: "etcd-data" | "logs"): Text;
 }

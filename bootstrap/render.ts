@@ -17,6 +17,8 @@ export interface RenderOptions {
   logsDevice?: string;
   /** the user_data form (a stub carrying the gzip-compressed config) instead of the plain config */
   wrapped?: boolean;
+  /** public addresses of the API (floating IPs) for the API server certificates */
+  publicAddresses?: string[];
 }
 
 export interface Rendered {
@@ -29,22 +31,24 @@ export interface Rendered {
 
 export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): string {
   if (target.role !== "worker") {
-    const ctx = nodeContext(cluster, target, { hostname: "", pem: () => "", volume: () => "" });
+    const ctx = nodeContext(cluster, target, { hostname: "", pem: () => "", volume: () => "", bootstrapToken: { id: "", secret: "" } });
     return ctx.node?.name ?? "";
   }
   return `${cluster.config.name}-${target.pool}-${index}`;
 }
 
 export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
-  const { certs, issued } = await localPki(cluster, opts.pkiDir);
+  const { certs, issued, bootstrapToken } = await localPki(cluster, opts.pkiDir, opts.publicAddresses);
   const hostname = hostnameOf(cluster, opts.target, opts.index);
   const values: NodeValues = {
     hostname,
     pem: (name, kind) => {
       const c = certs.get(name);
-      if (!c) throw new Error(`no certificate ${name} in the cluster PKI`);
-      return kind === "cert" ? c.cert : c.key;
+      const pem = kind === "cert" ? c?.cert : kind === "key" ? c?.key : c?.publicKey;
+      if (!pem) throw new Error(`no ${kind} ${name} in the cluster PKI`);
+      return pem;
     },
+    bootstrapToken: { id: bootstrapToken.split(".")[0] ?? "", secret: bootstrapToken.split(".")[1] ?? "" },
     volume: (purpose) => (purpose === "etcd-data" ? (opts.dataDevice ?? "/dev/vdb") : (opts.logsDevice ?? "/dev/vdc")),
   };
   const config = renderLocal(buildNode(cluster, opts.target, values));

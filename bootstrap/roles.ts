@@ -3,21 +3,30 @@
 import type { Cluster } from "../stacks/model/load";
 import { IgnitionBuilder } from "./ignition/builder";
 import type { NodeContext, NodeTarget, NodeValues, Part } from "./node";
+import { apiLbPart } from "./parts/api-lb";
 import { base } from "./parts/base";
+import { containerdPart } from "./parts/containerd";
+import { controlPlanePart } from "./parts/control-plane";
 import { etcdMemberPart } from "./parts/etcd-member";
 import { etcdProxyPart } from "./parts/etcd-proxy";
 import { flannelPart } from "./parts/flannel";
+import { hardeningPart, metadataBlockPart } from "./parts/hardening";
+import { kubeBootstrapPart } from "./parts/kube-bootstrap";
+import { kubeletPart } from "./parts/kubelet";
+import { kubernetesBinariesPart } from "./parts/kubernetes-binaries";
 import { logsVolumePart } from "./parts/logs-volume";
 import { registerNodePart } from "./parts/register-node";
 import { groupOf } from "./pki/spec";
 
-/** What every machine runs: the etcd proxy, flannel and register_node. */
-const EVERY_NODE: Part[] = [base, etcdProxyPart, flannelPart, registerNodePart];
+/** What every machine runs: the etcd proxy, flannel, register_node, and the hardening. */
+const EVERY_NODE: Part[] = [base, etcdProxyPart, flannelPart, registerNodePart, hardeningPart];
+/** What every Kubernetes node (master or worker) runs on top. */
+const KUBERNETES_NODE: Part[] = [containerdPart, kubernetesBinariesPart, apiLbPart, kubeletPart, metadataBlockPart];
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
   etcd: [...EVERY_NODE, etcdMemberPart],
-  master: [...EVERY_NODE],
-  worker: [...EVERY_NODE, logsVolumePart],
+  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeBootstrapPart],
+  worker: [...EVERY_NODE, logsVolumePart, ...KUBERNETES_NODE],
 };
 
 export function nodeContext(cluster: Cluster, target: NodeTarget, values: NodeValues): NodeContext {

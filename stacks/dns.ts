@@ -4,40 +4,28 @@
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import type { TerraformStack } from "cdktf";
+import { type DnsNames, dnsNames } from "./model/names";
 import type { ClusterConfig } from "./model/schema";
 
-export interface DnsNames {
-  api: string;
-  ingress: string;
-}
-
-/** Fully qualified names the cluster publishes, or undefined without dns:. */
-export function dnsNames(config: ClusterConfig): DnsNames | undefined {
-  const dns = config.dns;
-  if (!dns) return undefined;
-  return {
-    api: `${dns.api ?? `api.${config.name}`}.${dns.zone}`,
-    ingress: `${dns.ingress ?? `*.${config.name}`}.${dns.zone}`,
-  };
-}
-
-export function dnsRecords(stack: TerraformStack, config: ClusterConfig, masterIps: string[]): DnsNames | undefined {
+/** `apiIps`: what the API name resolves to; `ingressIps`: the masters (ingress runs there). */
+export function dnsRecords(stack: TerraformStack, config: ClusterConfig, apiIps: string[], ingressIps: string[]): DnsNames | undefined {
   const names = dnsNames(config);
   const dns = config.dns;
   if (!names || !dns) return undefined;
   new CloudflareProvider(stack, "cloudflare", {});
-  masterIps.forEach((ip, i) => {
-    for (const [kind, name] of Object.entries(names)) {
+  const records = (kind: "api" | "ingress", ips: string[]) => {
+    for (const [i, ip] of ips.entries())
       new DnsRecord(stack, `dns_${kind}_${i}`, {
         zoneId: dns.zoneId,
-        name,
+        name: names[kind],
         type: "A",
         content: ip,
         ttl: dns.ttl,
         proxied: false,
-        comment: `${config.name}: master ${i} (${kind})`,
+        comment: `${config.name}: ${kind} address ${i}`,
       });
-    }
-  });
+  };
+  records("api", apiIps);
+  records("ingress", ingressIps);
   return names;
 }

@@ -1,7 +1,11 @@
-// The cluster PKI in Terraform (hashicorp/tls): every certificate of bootstrap/pki/spec.ts as an
-// ECDSA P-256 key, a request and a certificate signed by its CA. Keys exist only in Terraform
-// state; the synthesized JSON holds references such as ${tls_private_key.etcd-ca.private_key_pem}.
-// Terraform re-issues a certificate pki.renewBeforeDays before it expires.
+// The cluster PKI in Terraform (hashicorp/tls): every entry of bootstrap/pki/spec.ts as an ECDSA
+// P-256 key with, for CAs and leaves, a certificate (leaves: a request signed by their CA). Keys
+// exist only in Terraform state; the synthesized JSON holds references such as
+// ${tls_private_key.key_etcd-ca.private_key_pem}. Terraform re-issues a certificate
+// pki.renewBeforeDays before it expires. Also the workers' bootstrap token (hashicorp/random).
+import { Password } from "@cdktf/provider-random/lib/password";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { StringResource } from "@cdktf/provider-random/lib/string-resource";
 import { CertRequest } from "@cdktf/provider-tls/lib/cert-request";
 import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
@@ -9,25 +13,30 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import type { TerraformStack } from "cdktf";
 import { Deferred } from "../bootstrap/ignition/builder";
-import { type CertSpec, certSpecs, pemBound } from "../bootstrap/pki/spec";
+import { type CertSpec, certSpecs, type PemKind, pemBound } from "../bootstrap/pki/spec";
 import type { Cluster } from "./model/load";
 
 export interface IssuedCert {
   spec: CertSpec;
-  certPem: string;
+  certPem?: string;
   keyPem: string;
+  publicKeyPem: string;
 }
 
 export class TerraformPki {
   private readonly certs = new Map<string, IssuedCert>();
+  /** the workers' join token, "<id>.<secret>", as Terraform expressions */
+  readonly bootstrapToken: { id: Deferred; secret: Deferred };
 
-  constructor(stack: TerraformStack, cluster: Cluster) {
+  /** `publicIps`: apply-time addresses the API answers on (floating IPs, a load balancer). */
+  constructor(stack: TerraformStack, cluster: Cluster, publicIps: string[]) {
     new TlsProvider(stack, "tls", {});
     const { pki } = cluster.config;
     const hours = (days: number) => days * 24;
     for (const spec of certSpecs(cluster)) {
       const id = spec.name.replace(/[^A-Za-z0-9_-]/g, "_");
       const key = new PrivateKey(stack, `key_${id}`, { algorithm: "ECDSA", ecdsaCurve: "P256" });
+      const base = { spec, keyPem: key.privateKeyPem, publicKeyPem: key.publicKeyPem };
       const subject = [
         {
           ...(spec.commonName ? { commonName: spec.commonName } : {}),
@@ -35,7 +44,11 @@ export class TerraformPki {
           ...(spec.organizationalUnit ? { organizationalUnit: spec.organizationalUnit } : {}),
         },
       ];
-      if (!spec.ca) {
+      if (spec.kind === "keypair") {
+        this.certs.set(spec.name, base);
+        continue;
+      }
+      if (spec.kind === "ca") {
         const ca = new SelfSignedCert(stack, `cert_${id}`, {
           privateKeyPem: key.privateKeyPem,
           subject,
@@ -45,16 +58,17 @@ export class TerraformPki {
           earlyRenewalHours: hours(pki.renewBeforeDays),
           allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
         });
-        this.certs.set(spec.name, { spec, certPem: ca.certPem, keyPem: key.privateKeyPem });
+        this.certs.set(spec.name, { ...base, certPem: ca.certPem });
         continue;
       }
-      const ca = this.certs.get(spec.ca);
-      if (!ca) throw new Error(`${spec.name}: CA ${spec.ca} must come first`);
+      const ca = this.certs.get(spec.ca ?? "");
+      if (!ca?.certPem) throw new Error(`${spec.name}: CA ${spec.ca} must come first`);
+      const ips = [...spec.ipAddresses, ...(spec.publicAddresses ? publicIps : [])];
       const csr = new CertRequest(stack, `csr_${id}`, {
         privateKeyPem: key.privateKeyPem,
         subject,
         ...(spec.dnsNames.length ? { dnsNames: spec.dnsNames } : {}),
-        ...(spec.ipAddresses.length ? { ipAddresses: spec.ipAddresses } : {}),
+        ...(ips.length ? { ipAddresses: ips } : {}),
       });
       const cert = new LocallySignedCert(stack, `cert_${id}`, {
         certRequestPem: csr.certRequestPem,
@@ -64,20 +78,33 @@ export class TerraformPki {
         earlyRenewalHours: hours(pki.renewBeforeDays),
         allowedUses: ["digital_signature", "key_encipherment", ...spec.usages],
       });
-      this.certs.set(spec.name, { spec, certPem: cert.certPem, keyPem: key.privateKeyPem });
+      this.certs.set(spec.name, { ...base, certPem: cert.certPem });
     }
+
+    // Workers join with a bootstrap token: "<6 characters>.<16 characters>", [a-z0-9].
+    new RandomProvider(stack, "random", {});
+    const tokenId = new StringResource(stack, "bootstrap_token_id", { length: 6, special: false, upper: false });
+    const tokenSecret = new Password(stack, "bootstrap_token_secret", { length: 16, special: false, upper: false });
+    this.bootstrapToken = {
+      id: new Deferred(tokenId.result, 6, "bootstrap token id", "base64"),
+      secret: new Deferred(tokenSecret.result, 16, "bootstrap token secret", "base64"),
+    };
   }
 
   /** A PEM as a deferred value for a node config. */
-  pem(name: string, kind: "cert" | "key"): Deferred {
+  pem(name: string, kind: PemKind): Deferred {
+    const c = this.certs.get(name);
+    if (!c) throw new Error(`no certificate or key ${name} in the cluster PKI`);
+    const issuer = c.spec.ca ? this.certs.get(c.spec.ca)?.spec : undefined;
+    const expression = kind === "cert" ? c.certPem : kind === "key" ? c.keyPem : c.publicKeyPem;
+    if (!expression) throw new Error(`${name} has no certificate`);
+    return new Deferred(expression, pemBound(c.spec, kind, issuer), `${kind} of ${name}`, "base64");
+  }
+
+  /** Terraform expressions of a certificate and key (for outputs such as the admin kubeconfig). */
+  issued(name: string): IssuedCert {
     const c = this.certs.get(name);
     if (!c) throw new Error(`no certificate ${name} in the cluster PKI`);
-    const issuer = c.spec.ca ? this.certs.get(c.spec.ca)?.spec : undefined;
-    return new Deferred(
-      kind === "cert" ? c.certPem : c.keyPem,
-      pemBound(c.spec, kind, issuer),
-      `${kind === "cert" ? "certificate" : "key"} ${name}`,
-      "base64",
-    );
+    return c;
   }
 }

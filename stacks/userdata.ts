@@ -51,6 +51,7 @@ export function terraformValues(
   return {
     hostname,
     pem: (name, kind) => pki.pem(name, kind),
+    bootstrapToken: pki.bootstrapToken,
     volume: (purpose) => {
       const v = volumes[purpose];
       if (!v) throw new Error(`this machine has no ${purpose} volume`);

@@ -207,7 +207,9 @@ describe("slipway render", () => {
     const out = join(work.dir, "etcd-1.ign");
     const r = slipway(["render", "--role", "etcd", "--index", "1", "--pki", pki, "--out", out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 16 certificates\)\n$/);
+    expect(r.stderr).toMatch(
+      /^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 32 of its certificates, keys and tokens\)\n$/,
+    );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(statSync(join(pki, "etcd-ca.key")).mode & 0o777).toBe(0o600);
     const config = JSON.parse(readFileSync(out, "utf8")) as { ignition: { version: string } };
@@ -235,7 +237,8 @@ describe("slipway render", () => {
     const moved = file(readFileSync(DEMO_FILE, "utf8").replace("nodes: 10.0.0.0/16", "nodes: 10.1.0.0/16"));
     const r = slipway(["render", moved, "--role", "master", "--pki", pki, "--out", join(work.dir, "m.ign")]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("(issued 3 certificates)"); // the three member certificates carry addresses
+    // the certificates that carry machine addresses: 3 etcd members, 3 API servers
+    expect(r.stderr).toContain("(issued 6 of its certificates, keys and tokens)");
   });
 
   it("prints to standard output without --out, and the user_data form with --wrapped", () => {

@@ -93,8 +93,17 @@ for (const [name, cluster] of Object.entries(variants)) {
         }
 
         // enabled by preset, linked by preset-all
-        const enabled = ["etcd-proxy.service", "flannel-network-config.service", "flanneld.service", "register-node.timer"];
+        const enabled = [
+          "etcd-proxy.service",
+          "flannel-network-config.service",
+          "flanneld.service",
+          "register-node.timer",
+          "coordinate-reboot.timer",
+        ];
         if (target.role === "etcd") enabled.push("etcd-member.service", "etcd-data.service", "etcd-health.timer");
+        else
+          enabled.push("kubernetes-sysext.service", "api-lb.service", "kubelet.service", "flannel-cni.service", "block-metadata.service");
+        if (target.role === "master") enabled.push("kube-bootstrap.service");
         const wantsLogs = target.role === "worker" && Boolean(cluster.plan.pools.find((p) => p.name === target.pool)?.logsVolumeSize);
         if (wantsLogs) enabled.push("logs-volume.service");
         const preset = readFileSync(at("/etc/systemd/system-preset/20-ignition.preset"), "utf8");

@@ -31,7 +31,8 @@ describe("OpenStack stack", () => {
 
   it("authenticates through clouds.yaml and never carries a credential", () => {
     expect(text).toHaveProviderWithProperties(OpenstackProvider, { cloud: "demo", region: "RegionOne" });
-    expect(text).not.toMatch(/password|application_credential_secret|token"/i);
+    expect(tf.provider?.openstack).toEqual([{ cloud: "demo", region: "RegionOne" }]);
+    expect(JSON.stringify(tf.provider)).not.toMatch(/password|secret|token|application_credential/i);
   });
 
   it("spreads masters and etcd members with anti-affinity server groups", () => {
@@ -98,7 +99,11 @@ describe("OpenStack stack", () => {
   });
 
   it("has the outputs and a relative local backend", () => {
-    expect(Object.keys(tf.output ?? {}).sort()).toEqual(["api_endpoint", "etcd_endpoints", "master_public_ips"]);
+    expect(Object.keys(tf.output ?? {}).sort()).toEqual(["admin_kubeconfig", "api_endpoint", "etcd_endpoints", "master_public_ips"]);
+    expect(tf.output?.admin_kubeconfig).toMatchObject({ sensitive: true });
+    expect(String(tf.output?.admin_kubeconfig?.value)).toContain(
+      "client-key-data: ${base64encode(tls_private_key.key_admin.private_key_pem)}",
+    );
     expect(tf.output?.etcd_endpoints?.value).toEqual(["https://10.0.0.16:2379", "https://10.0.0.17:2379", "https://10.0.0.18:2379"]);
     expect(tf.terraform.backend).toEqual({ local: { path: "terraform.demo.tfstate" } });
     expect(text).not.toContain(process.cwd());

@@ -14,6 +14,7 @@ import { buildApp, SynthError, synthesize } from "../stacks/app";
 import type { Cluster } from "../stacks/model/load";
 import { demoCluster, synthJson, synthText, tmp } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
+import { tfResolver } from "./helpers/tf-values";
 import { decodeDataUrl, ignitionValidate } from "./helpers/ignition";
 
 const work = tmp("slipway-ud-test-");
@@ -26,19 +27,6 @@ function normalize(configJson: string) {
   for (const f of c.storage.files)
     (f as unknown as { contents: string }).contents = decodeDataUrl(f.contents.source, f.contents.compression).toString("utf8");
   return c;
-}
-
-function resolver(certs: Map<string, { cert: string; key: string }>, hostname: string) {
-  return (ref: string): string => {
-    let m = /^tls_(?:locally_signed_cert|self_signed_cert)\.cert_([a-z0-9-]+)\.cert_pem$/.exec(ref);
-    if (m) return certs.get(m[1] as string)?.cert ?? `missing cert ${m[1]}`;
-    m = /^tls_private_key\.key_([a-z0-9-]+)\.private_key_pem$/.exec(ref);
-    if (m) return certs.get(m[1] as string)?.key ?? `missing key ${m[1]}`;
-    if (/^openstack_blockstorage_volume_v3\.etcd_\d+_data\.id$/.test(ref)) return "/dev/vdb";
-    if (/^openstack_blockstorage_volume_v3\.pool_[a-z0-9-]+_logs\[each\.key\]\.id$/.test(ref)) return "/dev/vdc";
-    if (ref === "each.key") return hostname;
-    throw new Error(`unexpected reference in user_data: ${ref}`);
-  };
 }
 
 describe("user_data on the Terraform path", () => {
@@ -56,8 +44,8 @@ describe("user_data on the Terraform path", () => {
   ];
   for (const [resource, target, hostname] of cases) {
     it(`${resource}: evaluates to exactly the config slipway render writes for ${hostname}`, async () => {
-      const { certs } = await localPki(cluster, pkiDir);
-      const userData = evalTemplate(instances[resource]?.user_data ?? "", resolver(certs, hostname));
+      const pki = await localPki(cluster, pkiDir);
+      const userData = evalTemplate(instances[resource]?.user_data ?? "", tfResolver(pki, hostname));
       expect(ignitionValidate(userData).ok).toBe(true);
       const inner = unwrapConfig(userData);
       expect(ignitionValidate(inner)).toEqual({ ok: true, output: "" });
@@ -76,8 +64,8 @@ describe("user_data on the Terraform path", () => {
       console.warn("terraform is not installed: user_data checked with the built-in evaluator only");
       return;
     }
-    const { certs } = await localPki(cluster, pkiDir);
-    const resolve = resolver(certs, "demo-etcd-0");
+    const pki = await localPki(cluster, pkiDir);
+    const resolve = tfResolver(pki, "demo-etcd-0");
     const locals: Record<string, string> = {};
     const template = (instances.etcd_0?.user_data ?? "").replace(
       /(?<![\w.])(tls_[a-z_]+\.[a-z0-9_-]+\.[a-z_]+|openstack_blockstorage_volume_v3\.[a-z0-9_]+\.id)/g,
@@ -137,16 +125,19 @@ describe("secrets stay in Terraform state", () => {
     const specs = certSpecs(cluster);
     expect(keys).toHaveLength(specs.length);
     for (const k of keys) expect(k).toMatchObject({ algorithm: "ECDSA", ecdsa_curve: "P256" });
-    expect(Object.values(tf.resource.tls_self_signed_cert ?? {})).toEqual([
-      expect.objectContaining({
+    const cas = specs.filter((s) => s.kind === "ca");
+    expect(cas.map((c) => c.name)).toEqual(["etcd-ca", "kubernetes-ca", "front-proxy-ca"]);
+    const selfSigned = Object.values(tf.resource.tls_self_signed_cert ?? {});
+    expect(selfSigned).toHaveLength(3);
+    for (const c of selfSigned)
+      expect(c).toMatchObject({
         is_ca_certificate: true,
         validity_period_hours: 24000,
         early_renewal_hours: 240,
         allowed_uses: ["cert_signing", "crl_signing", "digital_signature"],
-      }),
-    ]);
+      });
     const signed = tf.resource.tls_locally_signed_cert as Record<string, Record<string, unknown>>;
-    expect(Object.keys(signed)).toHaveLength(specs.length - 1);
+    expect(Object.keys(signed)).toHaveLength(specs.filter((s) => s.kind === "leaf").length);
     for (const c of Object.values(signed)) expect(c).toMatchObject({ validity_period_hours: 2160, early_renewal_hours: 240 });
     expect(signed["cert_etcd-member-1"]?.allowed_uses).toEqual(["digital_signature", "key_encipherment", "server_auth", "client_auth"]);
     expect(signed["cert_etcd-proxy-client-pool-general"]?.allowed_uses).toEqual(["digital_signature", "key_encipherment", "client_auth"]);
@@ -167,7 +158,7 @@ describe("user_data budget", () => {
     const { budget } = buildApp(cluster, join(work.dir, "unused"));
     const tf = synthJson(cluster);
     const instances = tf.resource.openstack_compute_instance_v2 as Record<string, { user_data: string }>;
-    const { certs } = await localPki(cluster, join(work.dir, "pki-bound"));
+    const pki = await localPki(cluster, join(work.dir, "pki-bound"));
     const roles: [label: string, resource: string, hostname: string][] = [
       ["etcd", "etcd_0", "demo-etcd-0"],
       ["master", "master_0", "demo-master-0"],
@@ -175,7 +166,7 @@ describe("user_data budget", () => {
       ["worker pool logging", "pool_logging", "demo-logging-0"],
     ];
     for (const [label, resource, hostname] of roles) {
-      const real = Buffer.byteLength(evalTemplate(instances[resource]?.user_data ?? "", resolver(certs, hostname)));
+      const real = Buffer.byteLength(evalTemplate(instances[resource]?.user_data ?? "", tfResolver(pki, hostname)));
       const bound = budget.sizes.get(label) ?? 0;
       expect(real, label).toBeLessThanOrEqual(bound);
       expect(bound, `${label}: the bound is not absurdly loose`).toBeLessThan(1.6 * real);
@@ -190,17 +181,23 @@ describe("user_data budget", () => {
         [["name"], "a-rather-long-cluster-name-here"],
       ]),
     ]) {
-      const { certs } = await localPki(cluster, join(work.dir, `pki-pem-${cluster.config.name}`));
+      // with the largest public addresses the API server certificates can carry
+      const { certs } = await localPki(cluster, join(work.dir, `pki-pem-${cluster.config.name}`), [
+        "203.100.200.110",
+        "203.100.200.111",
+        "203.100.200.112",
+      ]);
       const specs = new Map(certSpecs(cluster).map((s) => [s.name, s]));
       for (const [name, c] of certs) {
         const spec = specs.get(name);
         if (!spec) throw new Error(name);
         const issuer = spec.ca ? specs.get(spec.ca) : undefined;
-        for (const kind of ["cert", "key"] as const) {
-          const pem = kind === "cert" ? c.cert : c.key;
+        for (const kind of ["cert", "key", "public"] as const) {
+          if (spec.kind === "keypair" && kind === "cert") continue;
+          const pem = (kind === "cert" ? c.cert : kind === "key" ? c.key : c.publicKey) ?? "";
           const bound = pemBound(spec, kind, issuer);
           expect(pem.length, `${name} ${kind}`).toBeLessThanOrEqual(bound);
-          expect(bound, `${name} ${kind}: bound not absurdly loose`).toBeLessThan(1.5 * pem.length);
+          expect(bound, `${name} ${kind}: bound not absurdly loose`).toBeLessThan(1.3 * pem.length);
         }
       }
     }

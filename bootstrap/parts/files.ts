@@ -8,17 +8,25 @@ export const PATHS = {
   bin: "/opt/slipway/bin",
   env: "/etc/slipway",
   etcdTls: "/etc/ssl/etcd",
+  kube: "/etc/kubernetes",
+  kubePki: "/etc/kubernetes/pki",
+  manifests: "/etc/kubernetes/manifests",
 } as const;
 
 /** PATH for units running Slipway's scripts: ours first, so `etcdctl` is the wrapper. */
 export const UNIT_PATH = `Environment=PATH=${PATHS.bin}:/usr/sbin:/usr/bin:/sbin:/bin`;
 
-/** A node script from bootstrap/scripts, installed executable under /opt/slipway/bin. */
+/**
+ * A node script from bootstrap/scripts, installed executable under /opt/slipway/bin. Comment
+ * lines stay in the repository (user_data is small): the installed copy names its source.
+ */
 export function script(b: IgnitionBuilder, name: string): string {
   const path = `${PATHS.bin}/${name}`;
   if (!b.files.has(path)) {
     b.directory("/opt/slipway", 0o755).directory(PATHS.bin, 0o755);
-    b.file(path, readFileSync(join(__dirname, "..", "scripts", `${name}.sh`), "utf8"), { mode: 0o755 });
+    const [shebang, ...body] = readFileSync(join(__dirname, "..", "scripts", `${name}.sh`), "utf8").split("\n");
+    const code = body.filter((l) => !/^\s*#(?! shellcheck)/.test(l) && l.trim() !== "");
+    b.file(path, [shebang, `# slipway: bootstrap/scripts/${name}.sh (documented there)`, ...code, ""].join("\n"), { mode: 0o755 });
   }
   return path;
 }

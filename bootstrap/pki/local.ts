@@ -19,8 +19,18 @@ const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 const DAY = 86_400_000;
 
 export interface LocalCert {
-  cert: string;
+  /** absent for a key pair */
+  cert?: string;
   key: string;
+  publicKey: string;
+}
+
+export interface LocalPki {
+  certs: Map<string, LocalCert>;
+  /** "<id>.<secret>" */
+  bootstrapToken: string;
+  /** what this run issued (the rest was reused) */
+  issued: string[];
 }
 
 function subjectOf(spec: CertSpec): string {
@@ -38,7 +48,8 @@ const sansOf = (c: x509.X509Certificate): string[] => {
   const ext = c.getExtension(x509.SubjectAlternativeNameExtension);
   return (ext?.names.items ?? []).map((n) => `${n.type}:${n.value}`).sort();
 };
-const wantedSans = (s: CertSpec) => [...s.dnsNames.map((d) => `dns:${d}`), ...s.ipAddresses.map((i) => `ip:${i}`)].sort();
+const wantedSans = (s: CertSpec, publicAddresses: string[]) =>
+  [...s.dnsNames.map((d) => `dns:${d}`), ...[...s.ipAddresses, ...(s.publicAddresses ? publicAddresses : [])].map((i) => `ip:${i}`)].sort();
 
 const EKU: Record<Usage, string> = { server_auth: x509.ExtendedKeyUsage.serverAuth, client_auth: x509.ExtendedKeyUsage.clientAuth };
 
@@ -98,12 +109,33 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function localPki(cluster: Cluster, dir: string): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return withLock(dir, () => issueAll(cluster, dir));
+async function exportPublic(keys: CryptoKeyPair): Promise<string> {
+  return `${x509.PemConverter.encode(await webcrypto.subtle.exportKey("spki", keys.publicKey), "PUBLIC KEY")}\n`;
 }
 
-async function issueAll(cluster: Cluster, dir: string): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
+/**
+ * `publicAddresses`: addresses the API answers on that the plan does not know (floating IPs); they
+ * go into the API server certificates. The bootstrap token is kept in <dir>/bootstrap-token.
+ */
+export async function localPki(cluster: Cluster, dir: string, publicAddresses: string[] = []): Promise<LocalPki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return withLock(dir, async () => {
+    const r = await issueAll(cluster, dir, publicAddresses);
+    const tokenFile = join(dir, "bootstrap-token");
+    if (!existsSync(tokenFile)) {
+      const pick = (n: number) => Array.from(randomBytes(n), (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
+      writeFile(tokenFile, `${pick(6)}.${pick(16)}\n`, 0o600);
+      r.issued.push("bootstrap-token");
+    }
+    return { ...r, bootstrapToken: readFileSync(tokenFile, "utf8").trim() };
+  });
+}
+
+async function issueAll(
+  cluster: Cluster,
+  dir: string,
+  publicAddresses: string[],
+): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
   const { pki } = cluster.config;
   const now = Date.now();
   const certs = new Map<string, LocalCert>();
@@ -113,8 +145,20 @@ async function issueAll(cluster: Cluster, dir: string): Promise<{ certs: Map<str
   for (const spec of certSpecs(cluster)) {
     const certFile = join(dir, `${spec.name}.crt`);
     const keyFile = join(dir, `${spec.name}.key`);
+    const pubFile = join(dir, `${spec.name}.pub`);
     const ca = spec.ca ? parsed.get(spec.ca) : undefined;
     if (spec.ca && !ca) throw new Error(`${spec.name}: CA ${spec.ca} must come first`);
+
+    if (spec.kind === "keypair") {
+      if (!existsSync(keyFile) || !existsSync(pubFile)) {
+        const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
+        writeFile(keyFile, `${await exportKey(keys)}\n`, 0o600);
+        writeFile(pubFile, await exportPublic(keys), 0o644);
+        issued.push(spec.name);
+      }
+      certs.set(spec.name, { key: readFileSync(keyFile, "utf8"), publicKey: readFileSync(pubFile, "utf8") });
+      continue;
+    }
 
     // reuse what is there when it still fits
     if (existsSync(certFile) && existsSync(keyFile)) {
@@ -122,13 +166,17 @@ async function issueAll(cluster: Cluster, dir: string): Promise<{ certs: Map<str
       const keys = await importKey(readFileSync(keyFile, "utf8"));
       const fits =
         cert.subject === new x509.Name(subjectOf(spec)).toString() &&
-        JSON.stringify(sansOf(cert)) === JSON.stringify(wantedSans(spec)) &&
+        JSON.stringify(sansOf(cert)) === JSON.stringify(wantedSans(spec, publicAddresses)) &&
         cert.notAfter.getTime() - now > pki.renewBeforeDays * DAY &&
         (await cert.verify(ca ? { publicKey: ca.cert.publicKey, signatureOnly: true } : { signatureOnly: true })) &&
         (!ca || !issued.includes(spec.ca as string));
       if (fits) {
         parsed.set(spec.name, { cert, keys });
-        certs.set(spec.name, { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") });
+        certs.set(spec.name, {
+          cert: readFileSync(certFile, "utf8"),
+          key: readFileSync(keyFile, "utf8"),
+          publicKey: await exportPublic(keys),
+        });
         continue;
       }
     }
@@ -141,7 +189,7 @@ async function issueAll(cluster: Cluster, dir: string): Promise<{ certs: Map<str
         .replace(/^[89a-f]/, "1"),
     };
     let cert: x509.X509Certificate;
-    if (!ca) {
+    if (spec.kind === "ca" || !ca) {
       cert = await x509.X509CertificateGenerator.createSelfSigned({
         ...validity,
         notAfter: new Date(now + pki.caValidityDays * DAY),
@@ -185,7 +233,7 @@ async function issueAll(cluster: Cluster, dir: string): Promise<{ certs: Map<str
     writeFile(keyFile, keyPem, 0o600);
     writeFile(certFile, certPem, 0o644);
     parsed.set(spec.name, { cert, keys });
-    certs.set(spec.name, { cert: certPem, key: keyPem });
+    certs.set(spec.name, { cert: certPem, key: keyPem, publicKey: await exportPublic(keys) });
     issued.push(spec.name);
   }
   return { certs, issued };

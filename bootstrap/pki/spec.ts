@@ -1,28 +1,42 @@
-// The cluster's certificates, described once. stacks/pki.ts issues them with Terraform's tls
-// provider (keys live only in Terraform state); bootstrap/pki/local.ts issues the same ones into a
-// directory for `slipway render`. Parts refer to them by name.
+// The cluster's certificates and keys, described once. stacks/pki.ts issues them with Terraform's
+// tls provider (keys live only in Terraform state); bootstrap/pki/local.ts issues the same ones into
+// a directory for `slipway render`. Parts refer to them by name. All keys are ECDSA P-256.
 //
-// All keys are ECDSA P-256. One etcd CA signs:
-//   etcd-member-<i>          server + peer certificate of member i (its address, name, localhost)
-//   etcd-proxy-client-<g>    what the etcd proxy of node group g presents to the members. No CN:
-//                            etcd's grpc-proxy refuses a client certificate that has one.
-//   etcd-proxy-server-<g>    what the proxy serves on 127.0.0.1:2379
-//   etcd-node-client-<g>     what node services (flannel, register_node) present to the proxy
-// A node group is "etcd", "master" or "pool-<name>": every machine of a group boots the same
-// config (a worker pool needs one config for all its machines), so the group shares these.
+// etcd CA signs
+//   etcd-member-<i>           server + peer certificate of member i (its address, name, localhost)
+//   etcd-proxy-client-<g>     what node group g's etcd proxy presents to the members; no Common
+//                             Name (etcd's grpc-proxy refuses a client certificate that has one)
+//   etcd-proxy-server-<g>     what the proxy serves on 127.0.0.1:2379
+//   etcd-node-client-<g>      what node services (flannel, register_node) present to the proxy
+//   apiserver-etcd-client     what the API servers present to their local proxy
+// kubernetes CA signs (and its key is on masters: the controller-manager signs kubelet CSRs)
+//   apiserver-<i>             master i's serving certificate: its address, 127.0.0.1 (the local
+//                             load balancer), the public addresses and API name, kubernetes.default…
+//   apiserver-kubelet-client  the API servers' client certificate towards kubelets
+//   controller-manager, scheduler, admin   component client certificates
+//   kubelet-master-<i>        master i's kubelet (system:node:<name>); workers join with a token
+// front-proxy CA signs front-proxy-client (the aggregation layer)
+// service-account: a key pair that signs service account tokens
+//
+// A node group is "etcd", "master" or "pool-<name>": every machine of a group shares its etcd
+// client certificates (a worker pool boots one config for all its machines).
 import type { Cluster } from "../../stacks/model/load";
+import { dnsNames, publicApiAddressCount } from "../../stacks/model/names";
 
 export type Usage = "server_auth" | "client_auth";
 
 export interface CertSpec {
   name: string;
-  /** signing CA's name; undefined for a CA */
+  /** "ca": self-signed CA; "leaf": signed by `ca`; "keypair": a key without a certificate */
+  kind: "ca" | "leaf" | "keypair";
   ca?: string;
   commonName?: string;
   organization?: string;
   organizationalUnit?: string;
   dnsNames: string[];
   ipAddresses: string[];
+  /** how many apply-time public addresses (floating IPs, a load balancer) are added to the SANs */
+  publicAddresses?: number;
   usages: Usage[];
 }
 
@@ -33,59 +47,96 @@ export function nodeGroups(cluster: Cluster): NodeGroup[] {
 }
 
 export const ETCD_CA = "etcd-ca";
+export const KUBE_CA = "kubernetes-ca";
+export const FRONT_PROXY_CA = "front-proxy-ca";
+export const SERVICE_ACCOUNT = "service-account";
 export const etcdMember = (i: number) => `etcd-member-${i}`;
 export const proxyClient = (g: NodeGroup) => `etcd-proxy-client-${g}`;
 export const proxyServer = (g: NodeGroup) => `etcd-proxy-server-${g}`;
 export const nodeClient = (g: NodeGroup) => `etcd-node-client-${g}`;
+export const apiserverCert = (i: number) => `apiserver-${i}`;
+export const kubeletMaster = (i: number) => `kubelet-master-${i}`;
+
+const leaf = (name: string, ca: string, s: Partial<CertSpec> & Pick<CertSpec, "usages">): CertSpec => ({
+  name,
+  kind: "leaf",
+  ca,
+  dnsNames: [],
+  ipAddresses: [],
+  ...s,
+});
+const caSpec = (name: string, commonName: string): CertSpec => ({
+  name,
+  kind: "ca",
+  commonName,
+  organization: "slipway",
+  dnsNames: [],
+  ipAddresses: [],
+  usages: [],
+});
 
 export function certSpecs(cluster: Cluster): CertSpec[] {
-  const name = cluster.config.name;
-  const specs: CertSpec[] = [
-    { name: ETCD_CA, commonName: `${name} etcd CA`, organization: "slipway", dnsNames: [], ipAddresses: [], usages: [] },
-  ];
-  for (const m of cluster.plan.etcd)
-    specs.push({
-      name: etcdMember(m.index),
-      ca: ETCD_CA,
-      commonName: m.name,
-      organization: "slipway:etcd-members",
-      // peers check each other's certificate against the connecting address
-      dnsNames: [m.name, "localhost"],
-      ipAddresses: [m.ip, "127.0.0.1"],
-      usages: ["server_auth", "client_auth"],
-    });
-  for (const g of nodeGroups(cluster)) {
+  const { config, plan } = cluster;
+  const name = config.name;
+  const specs: CertSpec[] = [caSpec(ETCD_CA, `${name} etcd CA`)];
+  for (const m of plan.etcd)
     specs.push(
-      {
-        name: proxyClient(g),
-        ca: ETCD_CA,
-        organization: "slipway:etcd-proxy",
-        organizationalUnit: g,
-        dnsNames: [],
-        ipAddresses: [],
-        usages: ["client_auth"],
-      },
-      {
-        name: proxyServer(g),
-        ca: ETCD_CA,
+      leaf(etcdMember(m.index), ETCD_CA, {
+        commonName: m.name,
+        organization: "slipway:etcd-members",
+        // peers check each other's certificate against the connecting address
+        dnsNames: [m.name, "localhost"],
+        ipAddresses: [m.ip, "127.0.0.1"],
+        usages: ["server_auth", "client_auth"],
+      }),
+    );
+  for (const g of nodeGroups(cluster))
+    specs.push(
+      leaf(proxyClient(g), ETCD_CA, { organization: "slipway:etcd-proxy", organizationalUnit: g, usages: ["client_auth"] }),
+      leaf(proxyServer(g), ETCD_CA, {
         commonName: "etcd-proxy",
         organization: "slipway:etcd-proxy",
         organizationalUnit: g,
         dnsNames: ["localhost"],
         ipAddresses: ["127.0.0.1"],
         usages: ["server_auth"],
-      },
-      {
-        name: nodeClient(g),
-        ca: ETCD_CA,
-        commonName: `node:${g}`,
-        organization: "slipway:nodes",
-        dnsNames: [],
-        ipAddresses: [],
-        usages: ["client_auth"],
-      },
+      }),
+      leaf(nodeClient(g), ETCD_CA, { commonName: `node:${g}`, organization: "slipway:nodes", usages: ["client_auth"] }),
     );
-  }
+  specs.push(
+    leaf("apiserver-etcd-client", ETCD_CA, { commonName: "kube-apiserver", organization: "slipway:apiservers", usages: ["client_auth"] }),
+  );
+
+  specs.push(caSpec(KUBE_CA, `${name} kubernetes CA`), caSpec(FRONT_PROXY_CA, `${name} front-proxy CA`));
+  const domain = config.kubernetes.clusterDomain;
+  const api = dnsNames(config)?.api;
+  for (const m of plan.masters)
+    specs.push(
+      leaf(apiserverCert(m.index), KUBE_CA, {
+        commonName: "kube-apiserver",
+        dnsNames: [
+          "kubernetes",
+          "kubernetes.default",
+          "kubernetes.default.svc",
+          `kubernetes.default.svc.${domain}`,
+          "localhost",
+          m.name,
+          ...(api ? [api] : []),
+        ],
+        ipAddresses: [m.ip, "127.0.0.1", plan.apiServiceIp],
+        publicAddresses: publicApiAddressCount(config),
+        usages: ["server_auth"],
+      }),
+      leaf(kubeletMaster(m.index), KUBE_CA, { commonName: `system:node:${m.name}`, organization: "system:nodes", usages: ["client_auth"] }),
+    );
+  specs.push(
+    leaf("apiserver-kubelet-client", KUBE_CA, { commonName: "kube-apiserver-kubelet-client", usages: ["client_auth"] }),
+    leaf("controller-manager", KUBE_CA, { commonName: "system:kube-controller-manager", usages: ["client_auth"] }),
+    leaf("scheduler", KUBE_CA, { commonName: "system:kube-scheduler", usages: ["client_auth"] }),
+    leaf("admin", KUBE_CA, { commonName: "slipway-admin", organization: "system:masters", usages: ["client_auth"] }),
+    leaf("front-proxy-client", FRONT_PROXY_CA, { commonName: "front-proxy-client", usages: ["client_auth"] }),
+    { name: SERVICE_ACCOUNT, kind: "keypair", dnsNames: [], ipAddresses: [], usages: [] },
+  );
   return specs;
 }
 
@@ -94,19 +145,26 @@ export function groupOf(target: { role: "etcd" | "master" } | { role: "worker"; 
   return target.role === "worker" ? `pool-${target.pool}` : target.role;
 }
 
+export type PemKind = "cert" | "key" | "public";
+
 /**
- * Upper bound of a PEM's length, for the user_data budget. A P-256 certificate's DER is at most
- * ~560 bytes of fixed structure (version, 20-byte serial, algorithms, validity, public key,
- * extensions, signature) plus its issuer's and its own names and SANs, each with a few bytes of
- * framing. PEM: base64, 64-character lines, BEGIN/END lines. Keys: SEC1 or PKCS#8, under 250.
+ * Upper bound of a PEM's length, for the user_data budget. A P-256 certificate's DER is about 370
+ * bytes of fixed structure (version, serial, algorithms, validity, public key, extensions,
+ * signature); we allow 440. Each subject or issuer attribute adds its length and 11 bytes, each DNS
+ * name its length and 2, each IP address 6 (4 bytes in DER). PEM: base64 in 64-character lines
+ * between BEGIN/END lines. Keys: SEC1 or PKCS#8, under 250; public keys under 200.
  * test/userdata.test.ts holds this against every certificate Slipway issues.
  */
-export function pemBound(spec: CertSpec, kind: "cert" | "key", issuer?: CertSpec): number {
+export function pemBound(spec: CertSpec, kind: PemKind, issuer?: CertSpec): number {
   if (kind === "key") return 300;
-  const names = (s: CertSpec | undefined) =>
-    s ? [s.commonName ?? "", s.organization ?? "", s.organizationalUnit ?? ""].filter(Boolean) : [];
-  const all = [...names(spec), ...names(issuer), ...spec.dnsNames, ...spec.ipAddresses];
-  const der = 560 + all.reduce((n, s) => n + s.length + 12, 0);
+  if (kind === "public") return 200;
+  const attrs = (s: CertSpec | undefined) =>
+    s ? [s.commonName, s.organization, s.organizationalUnit].filter((x): x is string => Boolean(x)) : [];
+  const der =
+    440 +
+    [...attrs(spec), ...attrs(issuer)].reduce((n, a) => n + a.length + 11, 0) +
+    spec.dnsNames.reduce((n, d) => n + d.length + 2, 0) +
+    6 * (spec.ipAddresses.length + (spec.publicAddresses ?? 0));
   const b64 = 4 * Math.ceil(der / 3);
   return b64 + Math.ceil(b64 / 64) + 64;
 }

@@ -96,6 +96,19 @@ export function checkRules(config: ClusterConfig): RuleProblem[] {
       `must not exceed pki.caValidityDays (${config.pki.caValidityDays}): a certificate cannot outlive its CA`,
     );
 
+  // --- Kubernetes binaries: a downloaded extension must be verifiable
+  const bin = config.kubernetes.binaries;
+  if (bin.source === "sysext" && !bin.sha512)
+    add(
+      ["kubernetes", "binaries", "sha512"],
+      "is required with source: sysext: machines verify the downloaded extension against it (or bake it into the image and use source: image)",
+    );
+  if (bin.source === "image" && (bin.url || bin.sha512))
+    add(
+      ["kubernetes", "binaries", "source"],
+      "is image, so url and sha512 would never be used; set source: sysext to download the extension",
+    );
+
   // --- image: exactly one selector
   if (config.cloud === "openstack") {
     const sel = (["name", "id", "properties"] as const).filter((k) => config.image[k] !== undefined);

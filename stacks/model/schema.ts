@@ -49,7 +49,26 @@ const Ssh = z
   })
   .describe("SSH access to the nodes (from adminCidrs only).");
 
+const Binaries = z
+  .strictObject({
+    source: z
+      .enum(["image", "sysext"])
+      .default("image")
+      .describe(
+        "image: kubelet and kubectl are baked into the image (`slipway image build --bake-kubernetes`), nothing is downloaded. " +
+          "sysext: machines download Flatcar's Kubernetes system extension at first boot and verify it (skipped when the image has it).",
+      ),
+    url: z.url().optional().describe("Where the system extension comes from. Default: Flatcar's sysext-bakery release of the version."),
+    sha512: z
+      .string()
+      .regex(/^[0-9a-f]{128}$/, "must be the 128 hexadecimal digits of a SHA-512")
+      .optional()
+      .describe("SHA-512 of the system extension; required with source: sysext (`sha512sum kubernetes-v….raw`)."),
+  })
+  .describe("Where kubelet and kubectl come from.");
+
 const Kubernetes = z.strictObject({
+  binaries: Binaries.prefault({}),
   version: z
     .string()
     .regex(/^1\.(3[0-9]|[4-9][0-9])\.\d+$/, "must be a Kubernetes release such as 1.36.1 (1.30 or newer)")
@@ -185,6 +204,15 @@ const Openstack = z
       .describe("Nova server-group policy for masters and etcd members. Use soft-anti-affinity on clouds with few hypervisors."),
     availabilityZone: z.string().min(1).optional().describe("Nova and Cinder availability zone for every machine and volume."),
     volumeType: z.string().min(1).optional().describe("Cinder volume type for data and logs volumes."),
+    apiLoadBalancer: z
+      .strictObject({
+        flavor: z.string().min(1).optional().describe("Octavia flavor name."),
+      })
+      .optional()
+      .describe(
+        "Put an Octavia load balancer (with a floating IP) in front of the masters' API. Not needed for availability: every node " +
+          "already balances over all masters locally; use it for one stable public API address.",
+      ),
   })
   .describe("OpenStack settings.");
 

@@ -6,10 +6,10 @@ import type { OpenstackClusterConfig } from "../model/schema";
 import { terraformUserData, terraformValues, type UserDataBudget } from "../userdata";
 import { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { NetworkingFloatingipAssociateV2 } from "./gen/networking-floatingip-associate-v2";
-import { NetworkingFloatingipV2 } from "./gen/networking-floatingip-v2";
+import type { PublicApi } from "./api";
 import { fixedMachine, type MachineContext } from "./machines";
 
-export function masters(ctx: MachineContext, cluster: Cluster, budget: UserDataBudget) {
+export function masters(ctx: MachineContext, cluster: Cluster, api: PublicApi, budget: UserDataBudget) {
   const config = cluster.config as OpenstackClusterConfig;
   const { stack } = ctx;
   const group = new ComputeServergroupV2(stack, "master_group", {
@@ -19,12 +19,8 @@ export function masters(ctx: MachineContext, cluster: Cluster, budget: UserDataB
   return cluster.plan.masters.map((node, i) => {
     const userData = budget.record("master", terraformUserData(cluster, { role: "master", index: i }, terraformValues(ctx.pki, node.name)));
     const { port, instance } = fixedMachine(ctx, `master_${i}`, node, config.masters.flavor, group, userData);
-    const fip = new NetworkingFloatingipV2(stack, `master_${i}_fip`, {
-      pool: config.openstack.externalNetwork,
-      description: `${node.name} (API and ingress)`,
-      // the subnet must be routed to the external network before an address can be associated
-      dependsOn: [ctx.net.routerInterface],
-    });
+    const fip = api.masterFloatingIps[i];
+    if (!fip) throw new Error(`no floating IP for ${node.name}`);
     new NetworkingFloatingipAssociateV2(stack, `master_${i}_fip_associate`, {
       floatingIp: fip.address,
       portId: port.id,

@@ -2,7 +2,7 @@
 // resource per rule, with ids derived from the rule itself so adding an admin CIDR never renumbers
 // the others.
 import type { TerraformStack } from "cdktf";
-import { firewallRules, GROUPS, type Group, ruleId } from "../firewall";
+import { firewallRules, GROUPS, type Group, PORTS, ruleId } from "../firewall";
 import type { OpenstackClusterConfig } from "../model/schema";
 import { NetworkingSecgroupRuleV2 } from "./gen/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "./gen/networking-secgroup-v2";
@@ -34,5 +34,17 @@ export function securityGroups(stack: TerraformStack, config: OpenstackClusterCo
       description: r.description,
     });
   }
+  // An Octavia load balancer reaches the masters from its own ports on the node subnet.
+  if (config.openstack.apiLoadBalancer)
+    new NetworkingSecgroupRuleV2(stack, "rule_master_tcp_6443_from_api_lb", {
+      securityGroupId: groups.master.id,
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol: "tcp",
+      portRangeMin: PORTS.apiserver,
+      portRangeMax: PORTS.apiserver,
+      remoteIpPrefix: config.network.nodes,
+      description: "Kubernetes API from the Octavia load balancer",
+    });
   return groups;
 }

@@ -6,7 +6,9 @@ import { dnsRecords } from "../dns";
 import { PORTS } from "../firewall";
 import type { Cluster } from "../model/load";
 import type { OpenstackClusterConfig } from "../model/schema";
+import { adminKubeconfig } from "../kubeconfig";
 import { TerraformPki } from "../pki";
+import { publicApi } from "./api";
 import { UserDataBudget } from "../userdata";
 import { etcdMembers } from "./etcd";
 import { ComputeKeypairV2 } from "./gen/compute-keypair-v2";
@@ -36,7 +38,8 @@ export class OpenstackClusterStack extends TerraformStack {
     const groups = securityGroups(this, config);
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new ComputeKeypairV2(this, "keypair", { name: config.name, publicKey: firstKey }) : undefined;
-    const pki = new TerraformPki(this, cluster);
+    const api = publicApi(this, config, cluster.plan, net);
+    const pki = new TerraformPki(this, cluster, api.addresses);
     const ctx: MachineContext = {
       stack: this,
       pki,
@@ -48,15 +51,15 @@ export class OpenstackClusterStack extends TerraformStack {
     };
 
     const etcd = etcdMembers(ctx, cluster, this.budget);
-    const ms = masters(ctx, cluster, this.budget);
+    const ms = masters(ctx, cluster, api, this.budget);
     for (const pool of cluster.plan.pools) workerPool(ctx, cluster, pool, this.budget);
 
     const publicIps = ms.map((m) => m.publicIp);
-    const names = dnsRecords(this, config, publicIps);
-    new TerraformOutput(this, "api_endpoint", {
-      description: "Kubernetes API",
-      value: `https://${names ? names.api : publicIps[0]}:${PORTS.apiserver}`,
-    });
+    // the API name resolves to the load balancer when there is one, else to every master
+    const names = dnsRecords(this, config, config.openstack.apiLoadBalancer ? [api.endpoint] : publicIps, publicIps);
+    const endpoint = names ? names.api : api.endpoint;
+    new TerraformOutput(this, "api_endpoint", { description: "Kubernetes API", value: `https://${endpoint}:${PORTS.apiserver}` });
+    adminKubeconfig(this, config.name, pki, endpoint);
     new TerraformOutput(this, "master_public_ips", { description: "Floating IPs of the masters", value: publicIps });
     new TerraformOutput(this, "etcd_endpoints", {
       description: "etcd client URLs (reachable from cluster machines only)",

@@ -2,7 +2,7 @@
 // binary itself applying a config's files stage into a scratch root (no real rootfs needed; see
 // the steps below). Plus systemd-analyze verify against a minimal Flatcar-like root.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmp } from "./clusters";
 
@@ -75,6 +75,9 @@ export function ignitionApply(config: string, root: string): void {
           .filter((l) => !l.includes("journal"))
           .join("\n")}`,
       );
+    // masks point at /dev/null, which every real root has
+    mkdirSync(join(root, "dev"), { recursive: true });
+    if (!existsSync(join(root, "dev", "null"))) spawnSync("mknod", ["-m", "666", join(root, "dev", "null"), "c", "1", "3"]);
     // first boot applies the preset; do it unit by unit (preset-all stops at a masked unit)
     const preset = join(root, "etc", "systemd", "system-preset", "20-ignition.preset");
     const enabled = existsSync(preset) ? [...readFileSync(preset, "utf8").matchAll(/^enable (\S+)$/gm)].map((m) => m[1] as string) : [];
@@ -87,12 +90,25 @@ export function ignitionApply(config: string, root: string): void {
   }
 }
 
-/** Programs Flatcar ships that our units call; stubbed in the verification root. */
-const FLATCAR_PROGRAMS = ["/usr/bin/docker", "/usr/bin/curl", "/usr/bin/mkdir", "/usr/bin/bash", "/usr/bin/etcdctl"];
+/**
+ * Programs Flatcar ships (and /usr/bin/kubelet, from the Kubernetes system extension) that our
+ * units call; stubbed in the verification root. A unit calling anything else fails verification.
+ */
+const FLATCAR_PROGRAMS = [
+  "/usr/bin/docker",
+  "/usr/bin/curl",
+  "/usr/bin/mkdir",
+  "/usr/bin/cp",
+  "/usr/bin/bash",
+  "/usr/bin/containerd",
+  "/usr/bin/kubelet",
+];
+/** Units Flatcar ships that ours depend on. */
+const FLATCAR_UNITS = ["docker.service", "containerd.service", "systemd-sysext.service"];
 
 /**
  * systemd-analyze verify on every unit Ignition wrote into `root`, with systemd's own targets and
- * a docker.service stub standing in for Flatcar's. Passes only with no output at all.
+ * stubs standing in for the units Flatcar ships. Passes only with no output at all.
  */
 export function verifyUnits(root: string): { ok: boolean; output: string; units: string[] } {
   const unitDir = join(root, "etc", "systemd", "system");
@@ -102,10 +118,9 @@ export function verifyUnits(root: string): { ok: boolean; output: string; units:
     if (/\.(target|slice)$/.test(f) && !existsSync(join(lib, f))) copyFileSync(join("/lib/systemd/system", f), join(lib, f));
   for (const f of ["systemd-journal-flush.service", "systemd-udev-settle.service"])
     if (existsSync(join("/lib/systemd/system", f))) copyFileSync(join("/lib/systemd/system", f), join(lib, f));
-  writeFileSync(
-    join(lib, "docker.service"),
-    "[Unit]\nDescription=Docker (Flatcar ships it)\n[Service]\nExecStart=/usr/bin/docker daemon\n",
-  );
+  for (const u of FLATCAR_UNITS)
+    if (!existsSync(join(lib, u)))
+      writeFileSync(join(lib, u), `[Unit]\nDescription=${u} (Flatcar ships it)\n[Service]\nExecStart=/usr/bin/docker\n`);
   for (const p of FLATCAR_PROGRAMS) {
     const path = join(root, p);
     if (!existsSync(path)) {
@@ -114,7 +129,10 @@ export function verifyUnits(root: string): { ok: boolean; output: string; units:
       chmodSync(path, 0o755);
     }
   }
-  const units = readdirSync(unitDir).filter((f) => /\.(service|timer|mount|socket|path)$/.test(f));
+  // masked units are links to /dev/null: nothing to verify
+  const units = readdirSync(unitDir).filter(
+    (f) => /\.(service|timer|mount|socket|path)$/.test(f) && !lstatSync(join(unitDir, f)).isSymbolicLink(),
+  );
   const r = spawnSync("systemd-analyze", ["verify", "--man=no", `--root=${root}`, ...units.map((u) => `/etc/systemd/system/${u}`)], {
     encoding: "utf8",
   });

@@ -4,6 +4,11 @@ Object.defineProperty(exports, 'computeInstanceV2', { get: function () { return 
 Object.defineProperty(exports, 'computeKeypairV2', { get: function () { return require('./compute-keypair-v2'); } });
 Object.defineProperty(exports, 'computeServergroupV2', { get: function () { return require('./compute-servergroup-v2'); } });
 Object.defineProperty(exports, 'computeVolumeAttachV2', { get: function () { return require('./compute-volume-attach-v2'); } });
+Object.defineProperty(exports, 'lbListenerV2', { get: function () { return require('./lb-listener-v2'); } });
+Object.defineProperty(exports, 'lbLoadbalancerV2', { get: function () { return require('./lb-loadbalancer-v2'); } });
+Object.defineProperty(exports, 'lbMembersV2', { get: function () { return require('./lb-members-v2'); } });
+Object.defineProperty(exports, 'lbMonitorV2', { get: function () { return require('./lb-monitor-v2'); } });
+Object.defineProperty(exports, 'lbPoolV2', { get: function () { return require('./lb-pool-v2'); } });
 Object.defineProperty(exports, 'networkingFloatingipAssociateV2', { get: function () { return require('./networking-floatingip-associate-v2'); } });
 Object.defineProperty(exports, 'networkingFloatingipV2', { get: function () { return require('./networking-floatingip-v2'); } });
 Object.defineProperty(exports, 'networkingNetworkV2', { get: function () { return require('./networking-network-v2'); } });
@@ -14,6 +19,7 @@ Object.defineProperty(exports, 'networkingSecgroupRuleV2', { get: function () { 
 Object.defineProperty(exports, 'networkingSecgroupV2', { get: function () { return require('./networking-secgroup-v2'); } });
 Object.defineProperty(exports, 'networkingSubnetV2', { get: function () { return require('./networking-subnet-v2'); } });
 Object.defineProperty(exports, 'dataOpenstackImagesImageV2', { get: function () { return require('./data-openstack-images-image-v2'); } });
+Object.defineProperty(exports, 'dataOpenstackLbFlavorV2', { get: function () { return require('./data-openstack-lb-flavor-v2'); } });
 Object.defineProperty(exports, 'dataOpenstackNetworkingNetworkV2', { get: function () { return require('./data-openstack-networking-network-v2'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 

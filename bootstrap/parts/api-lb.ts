@@ -1,0 +1,72 @@
+// The local API load balancer every Kubernetes node runs: HAProxy on 127.0.0.1:7443, forwarding
+// to the API servers of all masters and checking each one's /readyz, so kubelets, kube-proxy and
+// the control plane itself keep working when any one master is gone — no cloud load balancer.
+import { PORTS } from "../../stacks/firewall";
+import { API_LB_PORT } from "../../stacks/model/names";
+import type { NodeContext, Part } from "../node";
+import { IMAGES } from "../versions";
+import { PATHS } from "./files";
+
+export const API_LB_SERVER = `https://127.0.0.1:${API_LB_PORT}`;
+export const API_LB_CONFIG = `${PATHS.env}/api-lb.cfg`;
+
+export function haproxyConfig(ctx: NodeContext): string {
+  const masters = ctx.cluster.plan.masters;
+  return `# Local load balancer for the Kubernetes API (slipway): 127.0.0.1:${API_LB_PORT} -> every master
+global
+  log stdout format raw local0 notice
+  maxconn 4000
+
+defaults
+  mode tcp
+  log global
+  option tcplog
+  option dontlognull
+  timeout connect 5s
+  # watches stay open for a long time
+  timeout client 1h
+  timeout server 1h
+
+frontend kube-apiserver
+  bind 127.0.0.1:${API_LB_PORT}
+  default_backend masters
+
+backend masters
+  balance leastconn
+  option httpchk GET /readyz
+  http-check expect status 200
+  default-server check check-ssl verify none inter 2s fall 3 rise 2
+${masters.map((m) => `  server ${m.name} ${m.ip}:${PORTS.apiserver}`).join("\n")}
+`;
+}
+
+export const apiLbPart: Part = {
+  name: "api-lb",
+  apply(b, ctx) {
+    b.file(API_LB_CONFIG, haproxyConfig(ctx));
+    b.unit(
+      "api-lb.service",
+      `[Unit]
+Description=Local Kubernetes API load balancer on 127.0.0.1:${API_LB_PORT}
+Requires=docker.service
+After=docker.service network-online.target
+Wants=network-online.target
+
+[Service]
+ExecStartPre=-/usr/bin/docker rm --force api-lb
+ExecStart=/usr/bin/docker run --rm --name api-lb --network host \\
+  --volume ${API_LB_CONFIG}:/usr/local/etc/haproxy/haproxy.cfg:ro \\
+  ${IMAGES.haproxy}
+ExecReload=/usr/bin/docker kill --signal USR2 api-lb
+ExecStop=/usr/bin/docker stop api-lb
+Restart=always
+RestartSec=5
+TimeoutStartSec=0
+
+[Install]
+WantedBy=multi-user.target
+`,
+      { enabled: true },
+    );
+  },
+};

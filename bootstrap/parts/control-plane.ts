@@ -1,0 +1,177 @@
+// The control plane on every master: kube-apiserver, kube-controller-manager and kube-scheduler
+// as static pods of the pinned upstream images, built as typed Pod objects. The API server
+// reaches etcd through the machine's own etcd proxy; the controller-manager and scheduler use
+// leader election and talk to the API through the local load balancer. RBAC and the Node
+// authorizer are on; kubelets are reached with a client certificate of their own.
+import { Pod } from "kubernetes-models/v1/Pod";
+import { PORTS } from "../../stacks/firewall";
+import { kubeconfig } from "../kube/kubeconfig";
+import type { NodeContext, Part } from "../node";
+import { apiserverCert, FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT } from "../pki/spec";
+import { kubeImage } from "../versions";
+import { API_LB_SERVER } from "./api-lb";
+import { PROXY_LISTEN } from "./etcd-proxy";
+import { certPair, PATHS } from "./files";
+
+const pki = (f: string) => `${PATHS.kubePki}/${f}`;
+export const KUBECONFIGS = {
+  controllerManager: `${PATHS.kube}/controller-manager.conf`,
+  scheduler: `${PATHS.kube}/scheduler.conf`,
+  admin: `${PATHS.kube}/admin.conf`,
+} as const;
+
+type Mount = { name: string; path: string; type: "Directory" | "File" | "DirectoryOrCreate" };
+const PKI_MOUNTS: Mount[] = [
+  { name: "pki", path: PATHS.kubePki, type: "Directory" },
+  { name: "ca-certs", path: "/etc/ssl/certs", type: "Directory" },
+];
+
+function staticPod(name: string, image: string, args: string[], mounts: Mount[], probe: { port: number; path: string }): Pod {
+  const pod = new Pod({
+    metadata: { name, namespace: "kube-system", labels: { component: name, tier: "control-plane" } },
+    spec: {
+      hostNetwork: true,
+      priorityClassName: "system-node-critical",
+      priority: 2000001000,
+      securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name,
+          image,
+          command: [name, ...args],
+          resources: { requests: { cpu: name === "kube-apiserver" ? "250m" : "100m" } },
+          livenessProbe: {
+            httpGet: { host: "127.0.0.1", port: probe.port, path: probe.path, scheme: "HTTPS" },
+            initialDelaySeconds: 10,
+            periodSeconds: 10,
+            timeoutSeconds: 15,
+            failureThreshold: 8,
+          },
+          volumeMounts: mounts.map((m) => ({ name: m.name, mountPath: m.path, readOnly: true })),
+        },
+      ],
+      volumes: mounts.map((m) => ({ name: m.name, hostPath: { path: m.path, type: m.type } })),
+    },
+  });
+  pod.validate();
+  return pod;
+}
+
+export function apiserverPod(ctx: NodeContext): Pod {
+  const { config } = ctx.cluster;
+  const node = ctx.node;
+  if (!node) throw new Error("the API server runs on a planned master");
+  return staticPod(
+    "kube-apiserver",
+    kubeImage("kube-apiserver", config.kubernetes.version),
+    [
+      `--advertise-address=${node.ip}`,
+      `--secure-port=${PORTS.apiserver}`,
+      "--allow-privileged=true",
+      "--authorization-mode=Node,RBAC",
+      "--enable-admission-plugins=NodeRestriction",
+      "--enable-bootstrap-token-auth=true",
+      `--client-ca-file=${pki("ca.crt")}`,
+      `--tls-cert-file=${pki("apiserver.crt")}`,
+      `--tls-private-key-file=${pki("apiserver.key")}`,
+      // etcd is "localhost": the machine's own etcd proxy, which balances over all members
+      `--etcd-servers=https://${PROXY_LISTEN}`,
+      `--etcd-cafile=${PATHS.etcdTls}/ca.crt`,
+      `--etcd-certfile=${pki("apiserver-etcd-client.crt")}`,
+      `--etcd-keyfile=${pki("apiserver-etcd-client.key")}`,
+      `--kubelet-client-certificate=${pki("apiserver-kubelet-client.crt")}`,
+      `--kubelet-client-key=${pki("apiserver-kubelet-client.key")}`,
+      "--kubelet-preferred-address-types=InternalIP,Hostname",
+      `--proxy-client-cert-file=${pki("front-proxy-client.crt")}`,
+      `--proxy-client-key-file=${pki("front-proxy-client.key")}`,
+      `--requestheader-client-ca-file=${pki("front-proxy-ca.crt")}`,
+      "--requestheader-allowed-names=front-proxy-client",
+      "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+      "--requestheader-group-headers=X-Remote-Group",
+      "--requestheader-username-headers=X-Remote-User",
+      `--service-account-issuer=https://kubernetes.default.svc.${config.kubernetes.clusterDomain}`,
+      `--service-account-key-file=${pki("sa.pub")}`,
+      `--service-account-signing-key-file=${pki("sa.key")}`,
+      `--service-cluster-ip-range=${config.network.services}`,
+      "--profiling=false",
+    ],
+    [...PKI_MOUNTS, { name: "etcd-certs", path: PATHS.etcdTls, type: "Directory" }],
+    { port: PORTS.apiserver, path: "/livez" },
+  );
+}
+
+export function controllerManagerPod(ctx: NodeContext): Pod {
+  const { config } = ctx.cluster;
+  const kc = KUBECONFIGS.controllerManager;
+  return staticPod(
+    "kube-controller-manager",
+    kubeImage("kube-controller-manager", config.kubernetes.version),
+    [
+      `--kubeconfig=${kc}`,
+      `--authentication-kubeconfig=${kc}`,
+      `--authorization-kubeconfig=${kc}`,
+      "--bind-address=127.0.0.1",
+      `--client-ca-file=${pki("ca.crt")}`,
+      `--cluster-name=${config.name}`,
+      // signs the kubelets' certificate requests (TLS bootstrapping and rotation)
+      `--cluster-signing-cert-file=${pki("ca.crt")}`,
+      `--cluster-signing-key-file=${pki("ca.key")}`,
+      "--controllers=*,bootstrapsigner,tokencleaner",
+      "--leader-elect=true",
+      `--requestheader-client-ca-file=${pki("front-proxy-ca.crt")}`,
+      `--root-ca-file=${pki("ca.crt")}`,
+      `--service-account-private-key-file=${pki("sa.key")}`,
+      `--service-cluster-ip-range=${config.network.services}`,
+      "--use-service-account-credentials=true",
+      "--profiling=false",
+    ],
+    [...PKI_MOUNTS, { name: "kubeconfig", path: kc, type: "File" }],
+    { port: 10257, path: "/healthz" },
+  );
+}
+
+export function schedulerPod(ctx: NodeContext): Pod {
+  const kc = KUBECONFIGS.scheduler;
+  return staticPod(
+    "kube-scheduler",
+    kubeImage("kube-scheduler", ctx.cluster.config.kubernetes.version),
+    [
+      `--kubeconfig=${kc}`,
+      `--authentication-kubeconfig=${kc}`,
+      `--authorization-kubeconfig=${kc}`,
+      "--bind-address=127.0.0.1",
+      "--leader-elect=true",
+      "--profiling=false",
+    ],
+    [...PKI_MOUNTS, { name: "kubeconfig", path: kc, type: "File" }],
+    { port: 10259, path: "/healthz" },
+  );
+}
+
+export const controlPlanePart: Part = {
+  name: "control-plane",
+  apply(b, ctx) {
+    const node = ctx.node;
+    if (!node) throw new Error("the control plane runs on a planned master");
+    const dir = PATHS.kubePki;
+    // the cluster CA's key: the controller-manager signs kubelet certificates with it
+    b.file(`${dir}/ca.key`, ctx.values.pem(KUBE_CA, "key"), { mode: 0o600 });
+    b.file(`${dir}/front-proxy-ca.crt`, ctx.values.pem(FRONT_PROXY_CA, "cert"), { mode: 0o644 });
+    b.file(`${dir}/sa.key`, ctx.values.pem(SERVICE_ACCOUNT, "key"), { mode: 0o600 });
+    b.file(`${dir}/sa.pub`, ctx.values.pem(SERVICE_ACCOUNT, "public"), { mode: 0o644 });
+    certPair(b, ctx, apiserverCert(node.index), "apiserver", dir);
+    for (const c of ["apiserver-kubelet-client", "apiserver-etcd-client", "front-proxy-client", "controller-manager", "scheduler", "admin"])
+      certPair(b, ctx, c, c, dir);
+
+    const cluster = ctx.cluster.config.name;
+    const common = { cluster, server: API_LB_SERVER, caFile: `${dir}/ca.crt` };
+    const kc = (user: string, cert: string) =>
+      kubeconfig({ ...common, user, certFile: `${dir}/${cert}.crt`, keyFile: `${dir}/${cert}.key` });
+    b.file(KUBECONFIGS.controllerManager, kc("system:kube-controller-manager", "controller-manager"), { mode: 0o600 });
+    b.file(KUBECONFIGS.scheduler, kc("system:kube-scheduler", "scheduler"), { mode: 0o600 });
+    b.file(KUBECONFIGS.admin, kc("slipway-admin", "admin"), { mode: 0o600 });
+
+    for (const pod of [apiserverPod(ctx), controllerManagerPod(ctx), schedulerPod(ctx)])
+      b.file(`${PATHS.manifests}/${pod.metadata?.name}.json`, `${JSON.stringify(pod.toJSON())}\n`, { mode: 0o600 });
+  },
+};

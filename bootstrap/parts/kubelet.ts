@@ -1,0 +1,155 @@
+// The kubelet on masters and workers. Its API server is the local load balancer on 127.0.0.1, so
+// losing any one master loses nothing. Masters start with a client certificate of their own
+// (their kubelet must run the control plane's static pods before any API exists); workers join
+// with the bootstrap token — one config for a whole pool — and get their certificate through a
+// CSR the controller-manager approves by itself. Both rotate their certificates from then on.
+// Anonymous access to the kubelet is off; a machine being shut down drains its pods first.
+import type { Text } from "../ignition/builder";
+import { kubeconfig, tokenKubeconfig } from "../kube/kubeconfig";
+import type { NodeContext, Part } from "../node";
+import { KUBE_CA, kubeletMaster } from "../pki/spec";
+import { IMAGES } from "../versions";
+import { CONTAINERD_SOCKET } from "./containerd";
+import { PATHS } from "./files";
+import { API_LB_SERVER } from "./api-lb";
+
+export const KUBELET = {
+  config: `${PATHS.kube}/kubelet.yaml`,
+  kubeconfig: "/var/lib/kubelet/kubeconfig",
+  bootstrapKubeconfig: `${PATHS.kube}/bootstrap-kubeconfig`,
+  /** kubelet's rotating client certificate (certificate and key in one file) */
+  clientPem: "/var/lib/kubelet/pki/kubelet-client-current.pem",
+  shutdownGracePeriod: 60,
+} as const;
+
+export function kubeletConfig(ctx: NodeContext): Record<string, unknown> {
+  const { config, plan } = ctx.cluster;
+  return {
+    apiVersion: "kubelet.config.k8s.io/v1beta1",
+    kind: "KubeletConfiguration",
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: `${PATHS.kubePki}/ca.crt` } },
+    authorization: { mode: "Webhook" },
+    cgroupDriver: "systemd",
+    containerRuntimeEndpoint: `unix://${CONTAINERD_SOCKET}`,
+    clusterDNS: [plan.dnsServiceIp],
+    clusterDomain: config.kubernetes.clusterDomain,
+    rotateCertificates: true,
+    staticPodPath: PATHS.manifests,
+    readOnlyPort: 0,
+    healthzBindAddress: "127.0.0.1",
+    resolvConf: "/run/systemd/resolve/resolv.conf",
+    volumePluginDir: "/var/lib/kubelet/volumeplugins",
+    // graceful node shutdown: systemd delays shutdown (logind inhibitor) while pods terminate
+    shutdownGracePeriod: `${KUBELET.shutdownGracePeriod}s`,
+    shutdownGracePeriodCriticalPods: "20s",
+  };
+}
+
+export const kubeletPart: Part = {
+  name: "kubelet",
+  apply(b, ctx) {
+    const master = ctx.role === "master";
+    const cluster = ctx.cluster.config.name;
+    b.directory(PATHS.kube, 0o755).directory(PATHS.kubePki, 0o755).directory(PATHS.manifests, 0o755);
+    if (!b.files.has(`${PATHS.kubePki}/ca.crt`)) b.file(`${PATHS.kubePki}/ca.crt`, ctx.values.pem(KUBE_CA, "cert"), { mode: 0o644 });
+    b.file(KUBELET.config, `${JSON.stringify(kubeletConfig(ctx), null, 1)}\n`);
+
+    const common = { cluster, server: API_LB_SERVER, caFile: `${PATHS.kubePki}/ca.crt` };
+    if (master) {
+      const node = ctx.node;
+      if (!node) throw new Error("a master needs its planned machine");
+      // kubeadm's layout: the certificate and key in the file kubelet rotates
+      b.directory("/var/lib/kubelet", 0o700).directory("/var/lib/kubelet/pki", 0o700);
+      const pem: Text = [ctx.values.pem(kubeletMaster(node.index), "cert"), ctx.values.pem(kubeletMaster(node.index), "key")];
+      b.file(KUBELET.clientPem, pem, { mode: 0o600 });
+      b.file(
+        KUBELET.kubeconfig,
+        kubeconfig({ ...common, user: `system:node:${node.name}`, certFile: KUBELET.clientPem, keyFile: KUBELET.clientPem }),
+        { mode: 0o600 },
+      );
+    } else {
+      const t = ctx.values.bootstrapToken;
+      b.file(KUBELET.bootstrapKubeconfig, tokenKubeconfig({ ...common, user: "kubelet-bootstrap" }, [t.id, ".", t.secret]), {
+        mode: 0o600,
+      });
+    }
+
+    const labels = master ? ["slipway/role=master"] : ["slipway/role=worker", `slipway/pool=${ctx.pool?.name}`];
+    const args = [
+      `--config=${KUBELET.config}`,
+      `--kubeconfig=${KUBELET.kubeconfig}`,
+      ...(master ? [] : [`--bootstrap-kubeconfig=${KUBELET.bootstrapKubeconfig}`, "--cert-dir=/var/lib/kubelet/pki"]),
+      `--node-labels=${labels.join(",")}`,
+      ...(master ? ["--register-with-taints=node-role.kubernetes.io/control-plane=:NoSchedule"] : []),
+    ];
+
+    // The system extension ships a kubeadm drop-in that would replace our ExecStart: mask it.
+    b.directory("/etc/systemd/system/kubelet.service.d", 0o755);
+    b.link("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf", "/dev/null");
+    b.unit(
+      "kubelet.service",
+      `[Unit]
+Description=Kubernetes node agent (kubelet)
+Documentation=https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/
+Wants=network-online.target
+After=network-online.target containerd.service kubernetes-sysext.service flannel-cni.service api-lb.service flanneld.service
+Requires=containerd.service kubernetes-sysext.service
+
+[Service]
+ExecStartPre=/usr/bin/mkdir -p ${PATHS.manifests} /opt/cni/bin /var/lib/kubelet/volumeplugins
+# the standard CNI plugins (bridge, portmap, loopback, host-local) come with the extension
+ExecStartPre=/usr/bin/cp -r /usr/local/bin/cni/. /opt/cni/bin/
+ExecStart=/usr/bin/kubelet \\
+${args.map((a) => `  ${a}`).join(" \\\n")}
+Restart=always
+RestartSec=10
+StartLimitInterval=0
+KillMode=process
+
+[Install]
+WantedBy=multi-user.target
+`,
+      { enabled: true },
+    );
+
+    // flannel's CNI plugin (not part of the standard plugins) and the network config using it
+    b.directory("/etc/cni", 0o755).directory("/etc/cni/net.d", 0o755);
+    b.file(
+      "/etc/cni/net.d/10-flannel.conflist",
+      `${JSON.stringify({
+        name: "cbr0",
+        cniVersion: "1.0.0",
+        plugins: [
+          { type: "flannel", delegate: { hairpinMode: true, isDefaultGateway: true } },
+          { type: "portmap", capabilities: { portMappings: true } },
+        ],
+      })}\n`,
+    );
+    b.unit(
+      "flannel-cni.service",
+      `[Unit]
+Description=Install flannel's CNI plugin into /opt/cni/bin
+Requires=docker.service
+After=docker.service
+Before=kubelet.service
+ConditionPathExists=!/opt/cni/bin/flannel
+
+[Service]
+Type=oneshot
+RemainAfterExit=true
+ExecStartPre=/usr/bin/mkdir -p /opt/cni/bin
+ExecStart=/usr/bin/docker run --rm --volume /opt/cni/bin:/host-cni --entrypoint /bin/cp ${IMAGES.flannelCni} -f /flannel /host-cni/flannel
+Restart=on-failure
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+`,
+      { enabled: true },
+    );
+
+    // graceful shutdown needs logind to wait for kubelet's inhibitor lock
+    b.directory("/etc/systemd/logind.conf.d", 0o755);
+    b.file("/etc/systemd/logind.conf.d/10-kubelet-shutdown.conf", `[Login]\nInhibitDelayMaxSec=${KUBELET.shutdownGracePeriod + 15}\n`);
+  },
+};

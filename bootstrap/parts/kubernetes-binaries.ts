@@ -1,0 +1,37 @@
+// kubelet and kubectl (and the standard CNI plugins) come from Flatcar's Kubernetes system
+// extension: either baked into the image (nothing downloaded) or fetched at first boot and
+// verified against the SHA-512 in the cluster file. Either way the machine notices a baked
+// extension and skips the download.
+import type { Part } from "../node";
+import { sysextPath, sysextUrl } from "../versions";
+import { script } from "./files";
+
+export const kubernetesBinariesPart: Part = {
+  name: "kubernetes-binaries",
+  apply(b, ctx) {
+    const k = ctx.cluster.config.kubernetes;
+    const install = script(b, "install-sysext");
+    const file = sysextPath(k.version);
+    const download = k.binaries.source === "sysext" ? ` ${k.binaries.url ?? sysextUrl(k.version)} ${k.binaries.sha512}` : "";
+    b.unit(
+      "kubernetes-sysext.service",
+      `[Unit]
+Description=Kubernetes ${k.version} system extension (kubelet, kubectl, CNI plugins)
+Wants=network-online.target
+After=network-online.target
+Before=kubelet.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=true
+ExecStart=${install} kubernetes ${file}${download}
+Restart=on-failure
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+`,
+      { enabled: true },
+    );
+  },
+};
