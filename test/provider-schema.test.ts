@@ -23,6 +23,7 @@ const variants: Record<string, [path: (string | number)[], value: unknown][]> = 
     [["openstack", "cloud"], undefined],
     [["openstack", "region"], undefined],
   ],
+  "an Octavia API load balancer with a flavor": [[["openstack", "apiLoadBalancer"], { flavor: "amphora-ha" }]],
   "dns, s3 backend and an empty pool": [
     [["dns"], { zone: "example.com", zoneId: "0123456789abcdef0123456789abcdef" }],
     [["backend"], { type: "s3", bucket: "tfstate", region: "eu-west-1", endpoint: "https://s3.example.com" }],

@@ -130,6 +130,39 @@ describe("OpenStack stack", () => {
     expect(JSON.stringify(d.provider?.cloudflare)).toBe("[{}]"); // token from CLOUDFLARE_API_TOKEN only
   });
 
+  it("puts an Octavia load balancer in front of the API when asked, and names it in the API certificates", () => {
+    const o = synthJson(demoCluster([[["openstack", "apiLoadBalancer"], {}]]));
+    expect(res(o, "openstack_lb_listener_v2").api_lb_listener).toMatchObject({
+      protocol: "TCP",
+      protocol_port: 6443,
+      allowed_cidrs: ["203.0.113.0/24"],
+    });
+    expect(res(o, "openstack_lb_monitor_v2").api_lb_monitor).toMatchObject({ type: "HTTPS", url_path: "/readyz" });
+    const members = res(o, "openstack_lb_members_v2").api_lb_members?.member as { address: string; protocol_port: number }[];
+    expect(members.map((m) => `${m.address}:${m.protocol_port}`)).toEqual(["10.0.0.32:6443", "10.0.0.33:6443", "10.0.0.34:6443"]);
+    expect(res(o, "openstack_networking_floatingip_associate_v2").api_lb_fip_associate).toMatchObject({
+      floating_ip: "${openstack_networking_floatingip_v2.api_lb_fip.address}",
+      port_id: "${openstack_lb_loadbalancer_v2.api_lb.vip_port_id}",
+    });
+    expect(o.output?.api_endpoint?.value).toBe("https://${openstack_networking_floatingip_v2.api_lb_fip.address}:6443");
+    const csr = res(o, "tls_cert_request")["csr_apiserver-1"] as { ip_addresses: string[] };
+    expect(csr.ip_addresses).toEqual([
+      "10.0.0.33",
+      "127.0.0.1",
+      "10.96.0.1",
+      "${openstack_networking_floatingip_v2.master_0_fip.address}",
+      "${openstack_networking_floatingip_v2.master_1_fip.address}",
+      "${openstack_networking_floatingip_v2.master_2_fip.address}",
+      "${openstack_networking_floatingip_v2.api_lb_fip.address}",
+    ]);
+    // the load balancer reaches the masters from the node subnet
+    expect(res(o, "openstack_networking_secgroup_rule_v2").rule_master_tcp_6443_from_api_lb).toMatchObject({
+      remote_ip_prefix: "10.0.0.0/16",
+      port_range_min: 6443,
+    });
+    expect(res(tf, "openstack_lb_loadbalancer_v2")).toEqual({});
+  });
+
   it("writes s3 and http backends without credentials", () => {
     const s3 = synthJson(demoCluster([[["backend"], { type: "s3", bucket: "state", region: "eu-west-1" }]]));
     expect(s3.terraform.backend).toEqual({

@@ -203,6 +203,14 @@ describe("user_data budget", () => {
     }
   });
 
+  it("every role of the demo fits its cloud's limit, the masters with room to spare", () => {
+    const { budget } = buildApp(demoCluster(), join(work.dir, "unused2"));
+    expect(budget.problems()).toEqual([]);
+    const sizes = Object.fromEntries([...budget.sizes].map(([label, raw]) => [label, 4 * Math.ceil(raw / 3)]));
+    console.log(`user_data upper bounds (base64, as Nova counts): ${JSON.stringify(sizes)}`);
+    expect(sizes.master).toBeLessThan(0.75 * 65535);
+  });
+
   it("stops synthesis of a cluster whose user_data could exceed the cloud's limit, writing nothing", () => {
     // a few hundred random SSH keys: incompressible, so they really take that room in user_data
     const keys = Array.from(

@@ -23,6 +23,9 @@ defaults
   option tcplog
   option dontlognull
   timeout connect 5s
+  # a connection to a master that just went away is retried on another one
+  retries 3
+  option redispatch
   # watches stay open for a long time
   timeout client 1h
   timeout server 1h

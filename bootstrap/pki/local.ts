@@ -33,12 +33,13 @@ export interface LocalPki {
   issued: string[];
 }
 
+/** The subject, most significant attribute first (O, OU, CN) as Terraform's tls provider writes it. */
 function subjectOf(spec: CertSpec): string {
   const esc = (v: string) => v.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
   return [
-    spec.commonName ? `CN=${esc(spec.commonName)}` : "",
-    spec.organizationalUnit ? `OU=${esc(spec.organizationalUnit)}` : "",
     spec.organization ? `O=${esc(spec.organization)}` : "",
+    spec.organizationalUnit ? `OU=${esc(spec.organizationalUnit)}` : "",
+    spec.commonName ? `CN=${esc(spec.commonName)}` : "",
   ]
     .filter(Boolean)
     .join(", ");
@@ -206,9 +207,10 @@ async function issueAll(
         ],
       });
     } else {
+      const ips = [...spec.ipAddresses, ...(spec.publicAddresses ? publicAddresses : [])];
       const sans = [
         ...spec.dnsNames.map((value) => ({ type: "dns" as const, value })),
-        ...spec.ipAddresses.map((value) => ({ type: "ip" as const, value })),
+        ...ips.map((value) => ({ type: "ip" as const, value })),
       ];
       cert = await x509.X509CertificateGenerator.create({
         ...validity,

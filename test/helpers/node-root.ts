@@ -45,8 +45,9 @@ export class NodeRoot {
       const value = rest.join("=").trim();
       if (key === "EnvironmentFile") environmentFiles.push(value.replace(/^-/, ""));
       else if (key === "Environment") {
-        const i = value.indexOf("=");
-        environment[value.slice(0, i)] = value.slice(i + 1);
+        const assignment = /^"(.*)"$/.exec(value)?.[1] ?? value; // Environment="K=v with spaces"
+        const i = assignment.indexOf("=");
+        environment[assignment.slice(0, i)] = assignment.slice(i + 1);
       } else if (key === "ExecStart") execStart = value.split(/\s+/).filter(Boolean);
     }
     return { environment, environmentFiles, execStart };

@@ -1,0 +1,283 @@
+// Kubernetes on the nodes: a 3-master demo renders complete master and worker configs (applied
+// with the real ignition binary) whose every referenced file, certificate and address is
+// consistent — static pods as typed Pod objects, kubeconfigs pointing at the local API load
+// balancer, certificates that verify and carry the names and usages they need.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Pod } from "kubernetes-models/v1/Pod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderNode } from "../bootstrap/render";
+import { demoCluster, tmp } from "./helpers/clusters";
+import { ignitionApply, ignitionValidate, requireTool } from "./helpers/ignition";
+import { NodeRoot } from "./helpers/node-root";
+
+const work = tmp("slipway-kube-");
+afterAll(() => work.cleanup());
+
+const cluster = demoCluster();
+const PUBLIC = ["198.51.100.10", "198.51.100.11", "198.51.100.12"];
+const roots: Record<string, NodeRoot> = {};
+const configs: Record<string, string> = {};
+
+const openssl = (args: string[]) => spawnSync("openssl", args, { encoding: "utf8" });
+const certText = (file: string) => openssl(["x509", "-noout", "-text", "-in", file]).stdout;
+const subject = (file: string) =>
+  openssl(["x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", file])
+    .stdout.trim()
+    .replace(/^subject=/, "");
+const pubOfCert = (file: string) => openssl(["x509", "-noout", "-pubkey", "-in", file]).stdout;
+const pubOfKey = (file: string) => openssl(["pkey", "-pubout", "-in", file]).stdout;
+
+beforeAll(async () => {
+  const pkiDir = join(work.dir, "pki");
+  const targets = [
+    ...cluster.plan.masters.map((m) => [m.name, { role: "master" as const, index: m.index }, 0] as const),
+    ["demo-general-0", { role: "worker" as const, pool: "general" }, 0] as const,
+    ["demo-general-3", { role: "worker" as const, pool: "general" }, 3] as const,
+    ["demo-logging-0", { role: "worker" as const, pool: "logging" }, 0] as const,
+  ];
+  for (const [name, target, index] of targets) {
+    const r = await renderNode(cluster, { target, index, pkiDir, publicAddresses: PUBLIC });
+    configs[name] = r.config;
+    const root = new NodeRoot(join(work.dir, name));
+    ignitionApply(r.config, root.root);
+    roots[name] = root;
+  }
+});
+
+describe("masters (3-master demo)", () => {
+  for (const m of cluster.plan.masters) {
+    describe(m.name, () => {
+      const root = () => roots[m.name] as NodeRoot;
+
+      it("passes ignition-validate with no output", () => {
+        expect(ignitionValidate(configs[m.name] ?? "")).toEqual({ ok: true, output: "" });
+      });
+
+      it("runs the control plane as valid static pods whose flags name files that exist", () => {
+        const dir = root().at("/etc/kubernetes/manifests");
+        const files = readdirSync(dir).sort();
+        expect(files).toEqual(["kube-apiserver.json", "kube-controller-manager.json", "kube-scheduler.json"]);
+        for (const f of files) {
+          const pod = new Pod(JSON.parse(readFileSync(join(dir, f), "utf8")));
+          pod.validate();
+          expect(pod.spec?.hostNetwork).toBe(true);
+          const c = pod.spec?.containers[0];
+          expect(c?.image).toBe(`registry.k8s.io/${f.replace(".json", "")}:v${cluster.config.kubernetes.version}`);
+          // every path a flag names is written on the machine, and mounted into the pod
+          const mounts = (c?.volumeMounts ?? []).map((v) => v.mountPath);
+          for (const arg of c?.command ?? []) {
+            const value = /^--[a-z-]+=(\/.+)$/.exec(arg)?.[1];
+            if (!value) continue;
+            expect(existsSync(root().at(value)), `${f}: ${arg}`).toBe(true);
+            expect(
+              mounts.some((mp) => value === mp || value.startsWith(`${mp}/`)),
+              `${f}: ${arg} is mounted`,
+            ).toBe(true);
+          }
+          for (const v of pod.spec?.volumes ?? [])
+            if (v.hostPath && !v.hostPath.path.startsWith("/etc/ssl/certs"))
+              expect(existsSync(root().at(v.hostPath.path)), v.hostPath.path).toBe(true);
+        }
+      });
+
+      it("points the API server at etcd through the machine's own proxy, with a certificate the proxy accepts", () => {
+        const pod = new Pod(JSON.parse(root().read("/etc/kubernetes/manifests/kube-apiserver.json")));
+        const args = pod.spec?.containers[0]?.command ?? [];
+        const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? "";
+        expect(flag("etcd-servers")).toBe("https://127.0.0.1:2379");
+        expect(root().read("/etc/systemd/system/etcd-proxy.service")).toContain("--listen-addr=127.0.0.1:2379");
+        expect(flag("authorization-mode")).toBe("Node,RBAC");
+        expect(flag("advertise-address")).toBe(m.ip);
+        expect(flag("service-cluster-ip-range")).toBe(cluster.config.network.services);
+        // the proxy trusts the etcd CA; the API server's etcd client certificate is signed by it
+        const verify = openssl(["verify", "-CAfile", root().at(flag("etcd-cafile")), root().at(flag("etcd-certfile"))]);
+        expect(verify.stdout.trim()).toMatch(/: OK$/);
+        expect(certText(root().at(flag("etcd-certfile")))).toContain("TLS Web Client Authentication");
+      });
+
+      it("has certificates that match their keys, verify against their CA, and carry the names and usages they need", () => {
+        const pki = (f: string) => root().at(`/etc/kubernetes/pki/${f}`);
+        const pairs: [cert: string, key: string, ca: string, usage: "Server" | "Client", subject: RegExp][] = [
+          ["apiserver.crt", "apiserver.key", "ca.crt", "Server", /^CN=kube-apiserver$/],
+          ["apiserver-kubelet-client.crt", "apiserver-kubelet-client.key", "ca.crt", "Client", /^CN=kube-apiserver-kubelet-client$/],
+          ["controller-manager.crt", "controller-manager.key", "ca.crt", "Client", /^CN=system:kube-controller-manager$/],
+          ["scheduler.crt", "scheduler.key", "ca.crt", "Client", /^CN=system:kube-scheduler$/],
+          ["admin.crt", "admin.key", "ca.crt", "Client", /O=system:masters/],
+          ["front-proxy-client.crt", "front-proxy-client.key", "front-proxy-ca.crt", "Client", /^CN=front-proxy-client$/],
+        ];
+        for (const [cert, key, ca, usage, subj] of pairs) {
+          expect(pubOfCert(pki(cert)), `${cert} matches ${key}`).toBe(pubOfKey(pki(key)));
+          expect(openssl(["verify", "-CAfile", pki(ca), pki(cert)]).stdout.trim(), cert).toBe(`${pki(cert)}: OK`);
+          expect(certText(pki(cert)), cert).toContain(`TLS Web ${usage} Authentication`);
+          expect(subject(pki(cert)), cert).toMatch(subj);
+          expect(statSync(pki(key)).mode & 0o777, key).toBe(0o600);
+        }
+        expect(pubOfKey(pki("sa.key"))).toBe(readFileSync(pki("sa.pub"), "utf8"));
+        expect(pubOfCert(pki("ca.crt"))).toBe(pubOfKey(pki("ca.key"))); // the controller-manager signs with it
+
+        const san = openssl(["x509", "-noout", "-ext", "subjectAltName", "-in", pki("apiserver.crt")]).stdout;
+        for (const name of [
+          "kubernetes",
+          "kubernetes.default",
+          "kubernetes.default.svc",
+          "kubernetes.default.svc.cluster.local",
+          "localhost",
+          m.name,
+        ])
+          expect(san).toContain(`DNS:${name},`);
+        for (const ip of [m.ip, "127.0.0.1", cluster.plan.apiServiceIp, ...PUBLIC])
+          expect(san).toMatch(new RegExp(`IP Address:${ip.replace(/\./g, "\\.")}(,|\\n)`));
+
+        // the kubelet's own certificate: system:node:<name> in system:nodes, for the Node authorizer
+        const kubelet = root().at("/var/lib/kubelet/pki/kubelet-client-current.pem");
+        expect(subject(kubelet)).toBe(`CN=system:node:${m.name},O=system:nodes`);
+        expect(pubOfCert(kubelet)).toBe(pubOfKey(kubelet));
+        expect(openssl(["verify", "-CAfile", pki("ca.crt"), kubelet]).stdout.trim()).toBe(`${kubelet}: OK`);
+      });
+
+      it("gives every component a kubeconfig pointing at the local API load balancer", () => {
+        for (const f of [
+          "/etc/kubernetes/controller-manager.conf",
+          "/etc/kubernetes/scheduler.conf",
+          "/etc/kubernetes/admin.conf",
+          "/var/lib/kubelet/kubeconfig",
+        ]) {
+          const kc = parse(root().read(f)) as {
+            clusters: { cluster: { server: string; "certificate-authority": string } }[];
+            users: { user: Record<string, string> }[];
+            "current-context": string;
+          };
+          expect(kc.clusters[0]?.cluster.server, f).toBe("https://127.0.0.1:7443");
+          for (const file of [
+            kc.clusters[0]?.cluster["certificate-authority"],
+            kc.users[0]?.user["client-certificate"],
+            kc.users[0]?.user["client-key"],
+          ])
+            expect(existsSync(root().at(file ?? "")), `${f} names ${file}`).toBe(true);
+          expect(statSync(root().at(f)).mode & 0o777).toBe(0o600);
+        }
+        // and the API server certificate is valid for that address
+        expect(
+          openssl(["x509", "-noout", "-checkip", "127.0.0.1", "-in", root().at("/etc/kubernetes/pki/apiserver.crt")]).stdout,
+        ).toContain("does match");
+      });
+
+      it("runs kubelet with Webhook authorization, no anonymous access, systemd cgroups and cluster DNS", () => {
+        const k = JSON.parse(root().read("/etc/kubernetes/kubelet.yaml"));
+        expect(k).toMatchObject({
+          kind: "KubeletConfiguration",
+          authentication: {
+            anonymous: { enabled: false },
+            webhook: { enabled: true },
+            x509: { clientCAFile: "/etc/kubernetes/pki/ca.crt" },
+          },
+          authorization: { mode: "Webhook" },
+          cgroupDriver: "systemd",
+          clusterDNS: [cluster.plan.dnsServiceIp],
+          readOnlyPort: 0,
+          staticPodPath: "/etc/kubernetes/manifests",
+          shutdownGracePeriod: "60s",
+        });
+        expect(root().read("/etc/containerd/config.toml")).toMatch(/^SystemdCgroup = true$/m);
+        const exec = root().unit("kubelet.service").execStart;
+        expect(exec).toContain("--register-with-taints=node-role.kubernetes.io/control-plane=:NoSchedule");
+        expect(exec.join(" ")).not.toContain("--bootstrap-kubeconfig");
+        // the system extension's kubeadm drop-in would replace our ExecStart: it is masked
+        expect(require("node:fs").readlinkSync(root().at("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"))).toBe("/dev/null");
+      });
+
+      it("balances the API locally over every master; the real haproxy accepts the config", () => {
+        requireTool("/usr/sbin/haproxy", "haproxy");
+        const cfg = root().read("/etc/slipway/api-lb.cfg");
+        const servers = [...cfg.matchAll(/^\s+server (\S+) (\S+)$/gm)].map((x) => [x[1], x[2]]);
+        expect(servers).toEqual(cluster.plan.masters.map((x) => [x.name, `${x.ip}:6443`]));
+        expect(cfg).toContain("bind 127.0.0.1:7443");
+        const check = spawnSync("haproxy", ["-c", "-f", root().at("/etc/slipway/api-lb.cfg")], { encoding: "utf8" });
+        expect(check.status, check.stdout + check.stderr).toBe(0);
+      });
+
+      it("carries the bootstrap objects as valid Kubernetes objects, with the workers' join token", () => {
+        const dir = root().at("/etc/kubernetes/bootstrap");
+        const objects: { apiVersion: string; kind: string; metadata: { name: string } }[] = [];
+        for (const f of readdirSync(dir).sort()) {
+          const doc = JSON.parse(readFileSync(join(dir, f), "utf8"));
+          objects.push(...(doc.kind === "List" ? doc.items : [doc]));
+          expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+        }
+        const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+        expect(kinds).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(/^Secret\/bootstrap-token-[a-z0-9]{6}$/),
+            "ClusterRoleBinding/slipway:kubelet-bootstrap",
+            "ClusterRoleBinding/slipway:node-autoapprove-bootstrap",
+            "ClusterRoleBinding/slipway:node-autoapprove-certificate-rotation",
+            "ClusterRoleBinding/slipway:apiserver-kubelet-client",
+            "DaemonSet/kube-proxy",
+            "Deployment/coredns",
+            "Service/kube-dns",
+          ]),
+        );
+        for (const o of objects) {
+          const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["", o.apiVersion];
+          const mod = require(`kubernetes-models/${group ? `${group}/` : ""}${version}/${o.kind}`);
+          new mod[o.kind](o).validate();
+        }
+        const dnsService = objects.find((o) => o.kind === "Service") as unknown as { spec: { clusterIP: string } };
+        expect(dnsService.spec.clusterIP).toBe(cluster.plan.dnsServiceIp);
+        const secret = objects.find((o) => o.kind === "Secret") as unknown as { stringData: Record<string, string> };
+        const worker = parse(roots["demo-general-0"]?.read("/etc/kubernetes/bootstrap-kubeconfig") ?? "");
+        expect(worker.users[0].user.token).toBe(`${secret.stringData["token-id"]}.${secret.stringData["token-secret"]}`);
+        expect(secret.stringData["usage-bootstrap-authentication"]).toBe("true");
+      });
+    });
+  }
+});
+
+describe("workers", () => {
+  it("join with the bootstrap token through the local load balancer, carrying no client certificate", () => {
+    const root = roots["demo-general-0"] as NodeRoot;
+    expect(ignitionValidate(configs["demo-general-0"] ?? "")).toEqual({ ok: true, output: "" });
+    const kc = parse(root.read("/etc/kubernetes/bootstrap-kubeconfig"));
+    expect(kc.clusters[0].cluster.server).toBe("https://127.0.0.1:7443");
+    expect(kc.users[0].user.token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    expect(statSync(root.at("/etc/kubernetes/bootstrap-kubeconfig")).mode & 0o777).toBe(0o600);
+    expect(existsSync(root.at("/etc/kubernetes/pki/ca.key"))).toBe(false);
+    expect(existsSync(root.at("/var/lib/kubelet/pki"))).toBe(false);
+    expect(existsSync(root.at("/etc/kubernetes/manifests/kube-apiserver.json"))).toBe(false);
+    const exec = root.unit("kubelet.service").execStart;
+    expect(exec).toEqual(
+      expect.arrayContaining([
+        "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubeconfig",
+        "--kubeconfig=/var/lib/kubelet/kubeconfig",
+        "--node-labels=slipway/role=worker,slipway/pool=general",
+      ]),
+    );
+    expect(root.read("/etc/slipway/api-lb.cfg")).toBe(roots["demo-master-0"]?.read("/etc/slipway/api-lb.cfg"));
+  });
+
+  it("of one pool boot the same config except for their host name", () => {
+    const a = JSON.parse(configs["demo-general-0"] ?? "");
+    const b = JSON.parse(configs["demo-general-3"] ?? "");
+    const differing = a.storage.files
+      .filter((f: { path: string }, i: number) => JSON.stringify(f) !== JSON.stringify(b.storage.files[i]))
+      .map((f: { path: string }) => f.path);
+    expect(differing).toEqual(["/etc/hostname"]);
+    expect(JSON.stringify(a.systemd)).toBe(JSON.stringify(b.systemd));
+  });
+
+  it("keep pods away from the metadata service and reboot one at a time per pool", () => {
+    const root = roots["demo-logging-0"] as NodeRoot;
+    expect(root.unit("block-metadata.service").execStart).toEqual([
+      "/opt/slipway/bin/block-metadata",
+      "10.244.0.0/16",
+      "169.254.169.254/32",
+    ]);
+    expect(root.envFile("/etc/slipway/reboot.env")).toEqual({ REBOOT_GROUP: "pool-logging" });
+    expect(roots["demo-master-1"]?.envFile("/etc/slipway/reboot.env")).toEqual({ REBOOT_GROUP: "control" });
+    expect(root.read("/etc/flatcar/update.conf")).toBe("REBOOT_STRATEGY=off\n");
+    expect(require("node:fs").readlinkSync(root.at("/etc/systemd/system/locksmithd.service"))).toBe("/dev/null");
+  });
+});
