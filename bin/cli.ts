@@ -63,7 +63,7 @@ export function program(): Command {
     .option("--pki <dir>", "PKI directory, created on first use and reused (default: slipway-pki/<cluster>)")
     .option("--out <file>", "where to write the config (default: standard output)")
     .option("--data-device <path>", "device of the etcd data volume", "/dev/vdb")
-    .option("--logs-device <path>", "device of the logs volume", "/dev/vdc")
+    .option("--logs-device <path>", "device of the logs volume (default /dev/vdc; AWS pools: /dev/xvdb|/dev/nvme1n1)")
     .option("--wrapped", "write the user_data form: a stub carrying the gzip-compressed config")
     .action(async (file: string | undefined, opts: RenderCliOptions) => {
       const cluster = loadCluster(clusterArg(file));
@@ -81,7 +81,7 @@ export interface RenderCliOptions {
   pki?: string;
   out?: string;
   dataDevice: string;
-  logsDevice: string;
+  logsDevice?: string;
   wrapped?: boolean;
 }
 

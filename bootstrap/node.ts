@@ -10,8 +10,8 @@ export type NodeTarget = { role: "etcd"; index: number } | { role: "master"; ind
 
 /** Values only known at apply time (or from a local PKI when rendering). */
 export interface NodeValues {
-  /** the machine's host name */
-  hostname: Text;
+  /** the machine's host name; absent when the cloud names the machine (AWS Auto Scaling groups) */
+  hostname?: Text;
   /** a certificate or key of the cluster PKI, as PEM (names from pki/spec.ts) */
   pem(name: string, kind: PemKind): Text;
   /** the token workers join with: "<id>.<secret>", both [a-z0-9] */

@@ -4,6 +4,7 @@
 import type { Cluster } from "../stacks/model/load";
 import { renderLocal, wrapConfig } from "./ignition/render";
 import type { NodeTarget, NodeValues } from "./node";
+import { AWS_LOGS_DEVICE } from "./parts/logs-volume";
 import { localPki } from "./pki/local";
 import { buildNode, nodeContext } from "./roles";
 
@@ -40,8 +41,10 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
 export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
   const { certs, issued, bootstrapToken } = await localPki(cluster, opts.pkiDir, opts.publicAddresses);
   const hostname = hostnameOf(cluster, opts.target, opts.index);
+  // machines of an AWS Auto Scaling group are named by the cloud, as on the Terraform path
+  const cloudNamed = cluster.config.cloud === "aws" && opts.target.role === "worker";
   const values: NodeValues = {
-    hostname,
+    ...(cloudNamed ? {} : { hostname }),
     pem: (name, kind) => {
       const c = certs.get(name);
       const pem = kind === "cert" ? c?.cert : kind === "key" ? c?.key : c?.publicKey;
@@ -49,7 +52,8 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
       return pem;
     },
     bootstrapToken: { id: bootstrapToken.split(".")[0] ?? "", secret: bootstrapToken.split(".")[1] ?? "" },
-    volume: (purpose) => (purpose === "etcd-data" ? (opts.dataDevice ?? "/dev/vdb") : (opts.logsDevice ?? "/dev/vdc")),
+    volume: (purpose) =>
+      purpose === "etcd-data" ? (opts.dataDevice ?? "/dev/vdb") : (opts.logsDevice ?? (cloudNamed ? AWS_LOGS_DEVICE : "/dev/vdc")),
   };
   const config = renderLocal(buildNode(cluster, opts.target, values));
   return { config: opts.wrapped ? wrapConfig(config) : config, hostname, issued };

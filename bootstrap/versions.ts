@@ -20,6 +20,11 @@ export function kubeImage(
   return `registry.k8s.io/${component}:v${version}`;
 }
 
+/** The system extensions' name for the machines' architecture. */
+export function sysextArch(config: { cloud: string; image: unknown }): "x86-64" | "arm64" {
+  return config.cloud === "aws" && (config.image as { arch?: string }).arch === "arm64" ? "arm64" : "x86-64";
+}
+
 /** Flatcar's Kubernetes system extension (kubelet, kubectl, CNI plugins) from the sysext-bakery. */
 export function sysextUrl(version: string, arch: "x86-64" | "arm64" = "x86-64"): string {
   return `https://github.com/flatcar/sysext-bakery/releases/download/kubernetes-v${version}/kubernetes-v${version}-${arch}.raw`;

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } fro
 import { dirname, join, resolve } from "node:path";
 import { App, type TerraformStack } from "cdktf";
 import type { Cluster } from "./model/load";
+import { AwsClusterStack } from "./aws/stack";
 import { OpenstackClusterStack } from "./openstack/stack";
 import { countedBytes, USER_DATA_LIMITS, type UserDataBudget } from "./userdata";
 
@@ -33,8 +34,10 @@ export function buildApp(cluster: Cluster, outdir: string): ClusterApp {
       const stack = new OpenstackClusterStack(app, cluster);
       return { app, stack, budget: stack.budget };
     }
-    case "aws":
-      throw new SynthError(cluster.file, ["cloud: aws cannot be synthesized yet; the AWS stack (stacks/aws/) is not part of this release"]);
+    case "aws": {
+      const stack = new AwsClusterStack(app, cluster);
+      return { app, stack, budget: stack.budget };
+    }
   }
 }
 
@@ -54,7 +57,7 @@ export interface SynthSummary {
   bytes: number;
   resources: ResourceCount[];
   machines: { etcd: number; masters: number; pools: { name: string; count: number }[] };
-  userData: { label: string; maxBytes: number; counted: number; limit: number; countedAs: "raw" | "base64" }[];
+  userData: { label: string; maxBytes: number; counted: number; limit: number; countedAs: "raw" | "base64"; servedFrom?: string }[];
 }
 
 type TfJson = { resource?: Record<string, Record<string, { for_each?: unknown }>> };
@@ -108,6 +111,7 @@ export function synthesize(cluster: Cluster, outdir: string): SynthSummary {
       userData: [...budget.sizes].map(([label, maxBytes]) => ({
         label,
         maxBytes,
+        ...(budget.servedFrom.has(label) ? { servedFrom: budget.servedFrom.get(label) } : {}),
         counted: countedBytes(cluster.config.cloud, maxBytes),
         limit: USER_DATA_LIMITS[cluster.config.cloud].bytes,
         countedAs: USER_DATA_LIMITS[cluster.config.cloud].counted,
@@ -147,7 +151,8 @@ export function formatSummary(s: SynthSummary): string {
     "  user_data  (upper bound once Terraform fills in certificates and ids)",
     ...s.userData.map(
       (u) =>
-        `    ${u.label.padEnd(24)} ≤ ${kb(u.counted).padStart(9)}${u.countedAs === "base64" ? " base64" : ""}  of ${kb(u.limit)}  (${Math.round((100 * u.counted) / u.limit)}%)`,
+        `    ${u.label.padEnd(24)} ≤ ${kb(u.counted).padStart(9)}${u.countedAs === "base64" ? " base64" : ""}  of ${kb(u.limit)}  (${Math.round((100 * u.counted) / u.limit)}%)` +
+        (u.servedFrom ? `  a pointer: the config is in ${u.servedFrom}` : ""),
     ),
   ];
   return lines.join("\n");

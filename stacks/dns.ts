@@ -7,8 +7,16 @@ import type { TerraformStack } from "cdktf";
 import { type DnsNames, dnsNames } from "./model/names";
 import type { ClusterConfig } from "./model/schema";
 
-/** `apiIps`: what the API name resolves to; `ingressIps`: the masters (ingress runs there). */
-export function dnsRecords(stack: TerraformStack, config: ClusterConfig, apiIps: string[], ingressIps: string[]): DnsNames | undefined {
+/**
+ * `api`: what the API name resolves to — addresses (A records), or a load balancer's DNS name (a
+ * CNAME); `ingressIps`: the masters (ingress runs there).
+ */
+export function dnsRecords(
+  stack: TerraformStack,
+  config: ClusterConfig,
+  api: string[] | { cname: string },
+  ingressIps: string[],
+): DnsNames | undefined {
   const names = dnsNames(config);
   const dns = config.dns;
   if (!names || !dns) return undefined;
@@ -25,7 +33,17 @@ export function dnsRecords(stack: TerraformStack, config: ClusterConfig, apiIps:
         comment: `${config.name}: ${kind} address ${i}`,
       });
   };
-  records("api", apiIps);
+  if (Array.isArray(api)) records("api", api);
+  else
+    new DnsRecord(stack, "dns_api_0", {
+      zoneId: dns.zoneId,
+      name: names.api,
+      type: "CNAME",
+      content: api.cname,
+      ttl: dns.ttl,
+      proxied: false,
+      comment: `${config.name}: the API load balancer`,
+    });
   records("ingress", ingressIps);
   return names;
 }

@@ -28,8 +28,8 @@ export class TerraformPki {
   /** the workers' join token, "<id>.<secret>", as Terraform expressions */
   readonly bootstrapToken: { id: Deferred; secret: Deferred };
 
-  /** `publicIps`: apply-time addresses the API answers on (floating IPs, a load balancer). */
-  constructor(stack: TerraformStack, cluster: Cluster, publicIps: string[]) {
+  /** `publicIps`/`publicNames`: apply-time addresses and DNS names the API answers on. */
+  constructor(stack: TerraformStack, cluster: Cluster, publicIps: string[], publicNames: string[] = []) {
     new TlsProvider(stack, "tls", {});
     const { pki } = cluster.config;
     const hours = (days: number) => days * 24;
@@ -64,10 +64,11 @@ export class TerraformPki {
       const ca = this.certs.get(spec.ca ?? "");
       if (!ca?.certPem) throw new Error(`${spec.name}: CA ${spec.ca} must come first`);
       const ips = [...spec.ipAddresses, ...(spec.publicAddresses ? publicIps : [])];
+      const names = [...spec.dnsNames, ...(spec.publicNames ? publicNames : [])];
       const csr = new CertRequest(stack, `csr_${id}`, {
         privateKeyPem: key.privateKeyPem,
         subject,
-        ...(spec.dnsNames.length ? { dnsNames: spec.dnsNames } : {}),
+        ...(names.length ? { dnsNames: names } : {}),
         ...(ips.length ? { ipAddresses: ips } : {}),
       });
       const cert = new LocallySignedCert(stack, `cert_${id}`, {

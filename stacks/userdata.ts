@@ -35,11 +35,34 @@ function configExpression(pieces: Pieces): string {
   return Fn.join("", parts);
 }
 
+/**
+ * Text made of static strings and Terraform expressions: as a string for user_data, and base64
+ * encoded by Terraform (launch templates take user_data in base64) with the static strings passed
+ * as base64 literals — quotes in static text must not reach an HCL function call.
+ */
+export function tfText(parts: (string | { expr: string })[]): { text: string; base64: string } {
+  return {
+    text: parts.map((p) => (typeof p === "string" ? p : p.expr)).join(""),
+    base64: Fn.base64encode(
+      Fn.join(
+        "",
+        parts.map((p) => (typeof p === "string" ? literal(p) : p.expr)),
+      ),
+    ),
+  };
+}
+
 export interface UserData {
   /** the user_data attribute (a string with cdktf tokens) */
   text: string;
+  /** the same, base64-encoded by Terraform */
+  base64: string;
   /** upper bound of the user_data size in bytes once Terraform has filled every value */
   maxBytes: number;
+  /** the config itself (unwrapped JSON text) as a Terraform expression, to serve it elsewhere */
+  config: string;
+  /** where the config is served from, when not inline (for the summary) */
+  servedFrom?: string;
 }
 
 /** Values for a node config on the Terraform path: PEMs from the Terraform PKI, the rest given. */
@@ -63,7 +86,8 @@ export function terraformValues(
 export function terraformUserData(cluster: Cluster, target: NodeTarget, values: NodeValues): UserData {
   const pieces = renderPieces(buildNode(cluster, target, values));
   const [prefix, suffix] = wrapperParts();
-  return { text: `${prefix}${Fn.base64gzip(configExpression(pieces))}${suffix}`, maxBytes: wrappedBound(pieces) };
+  const config = configExpression(pieces);
+  return { ...tfText([prefix, { expr: Fn.base64gzip(config) }, suffix]), maxBytes: wrappedBound(pieces), config };
 }
 
 /** What each cloud accepts, and how it counts. */
@@ -79,11 +103,19 @@ export function countedBytes(cloud: CloudName, rawBytes: number): number {
 /** Sizes per role, recorded while building a stack; checked against the cloud's limit. */
 export class UserDataBudget {
   readonly sizes = new Map<string, number>();
+  /** roles whose config is served from elsewhere (S3), with where */
+  readonly servedFrom = new Map<string, string>();
   constructor(readonly cloud: CloudName) {}
 
-  record(label: string, ud: UserData): string {
+  record(label: string, ud: UserData): UserData {
     this.sizes.set(label, Math.max(this.sizes.get(label) ?? 0, ud.maxBytes));
-    return ud.text;
+    if (ud.servedFrom) this.servedFrom.set(label, ud.servedFrom);
+    return ud;
+  }
+
+  /** Whether user_data of this size fits the cloud's limit. */
+  fits(ud: UserData): boolean {
+    return countedBytes(this.cloud, ud.maxBytes) <= USER_DATA_LIMITS[this.cloud].bytes;
   }
 
   /** Human-readable problems; empty when every config fits. */

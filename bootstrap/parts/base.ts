@@ -8,7 +8,7 @@ export const base: Part = {
   name: "base",
   apply(b, ctx) {
     const { config } = ctx.cluster;
-    b.file("/etc/hostname", ctx.values.hostname, { mode: 0o644 });
+    if (ctx.values.hostname !== undefined) b.file("/etc/hostname", ctx.values.hostname, { mode: 0o644 });
     if (config.ssh.authorizedKeys.length > 0) b.user("core", config.ssh.authorizedKeys);
     b.directory(PATHS.env, 0o755);
     b.file(

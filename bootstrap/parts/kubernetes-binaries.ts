@@ -3,7 +3,7 @@
 // verified against the SHA-512 in the cluster file. Either way the machine notices a baked
 // extension and skips the download.
 import type { Part } from "../node";
-import { sysextPath, sysextUrl } from "../versions";
+import { sysextArch, sysextPath, sysextUrl } from "../versions";
 import { script } from "./files";
 
 export const kubernetesBinariesPart: Part = {
@@ -11,8 +11,9 @@ export const kubernetesBinariesPart: Part = {
   apply(b, ctx) {
     const k = ctx.cluster.config.kubernetes;
     const install = script(b, "install-sysext");
-    const file = sysextPath(k.version);
-    const download = k.binaries.source === "sysext" ? ` ${k.binaries.url ?? sysextUrl(k.version)} ${k.binaries.sha512}` : "";
+    const arch = sysextArch(ctx.cluster.config);
+    const file = sysextPath(k.version, arch);
+    const download = k.binaries.source === "sysext" ? ` ${k.binaries.url ?? sysextUrl(k.version, arch)} ${k.binaries.sha512}` : "";
     b.unit(
       "kubernetes-sysext.service",
       `[Unit]

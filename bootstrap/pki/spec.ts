@@ -21,7 +21,7 @@
 // A node group is "etcd", "master" or "pool-<name>": every machine of a group shares its etcd
 // client certificates (a worker pool boots one config for all its machines).
 import type { Cluster } from "../../stacks/model/load";
-import { dnsNames, publicApiAddressCount } from "../../stacks/model/names";
+import { dnsNames, publicApiEndpoints } from "../../stacks/model/names";
 
 export type Usage = "server_auth" | "client_auth";
 
@@ -37,6 +37,8 @@ export interface CertSpec {
   ipAddresses: string[];
   /** how many apply-time public addresses (floating IPs, a load balancer) are added to the SANs */
   publicAddresses?: number;
+  /** how many apply-time public DNS names (a load balancer's) are added to the SANs */
+  publicNames?: number;
   usages: Usage[];
 }
 
@@ -124,7 +126,8 @@ export function certSpecs(cluster: Cluster): CertSpec[] {
           ...(api ? [api] : []),
         ],
         ipAddresses: [m.ip, "127.0.0.1", plan.apiServiceIp],
-        publicAddresses: publicApiAddressCount(config),
+        publicAddresses: publicApiEndpoints(config).ips,
+        publicNames: publicApiEndpoints(config).names,
         usages: ["server_auth"],
       }),
       leaf(kubeletMaster(m.index), KUBE_CA, { commonName: `system:node:${m.name}`, organization: "system:nodes", usages: ["client_auth"] }),
@@ -164,7 +167,9 @@ export function pemBound(spec: CertSpec, kind: PemKind, issuer?: CertSpec): numb
     440 +
     [...attrs(spec), ...attrs(issuer)].reduce((n, a) => n + a.length + 11, 0) +
     spec.dnsNames.reduce((n, d) => n + d.length + 2, 0) +
-    6 * (spec.ipAddresses.length + (spec.publicAddresses ?? 0));
+    6 * (spec.ipAddresses.length + (spec.publicAddresses ?? 0)) +
+    // a load balancer's DNS name: at most 100 characters
+    102 * (spec.publicNames ?? 0);
   const b64 = 4 * Math.ceil(der / 3);
   return b64 + Math.ceil(b64 / 64) + 64;
 }

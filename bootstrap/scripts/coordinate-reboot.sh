@@ -6,7 +6,7 @@
 set -euo pipefail
 group=${REBOOT_GROUP:?reboot group}
 key="${REBOOT_PREFIX:-/slipway/reboot}/$group"
-host=$(tr -d '[:space:]' <"${HOSTNAME_FILE:-/etc/hostname}")
+if [ -s "${HOSTNAME_FILE:-/etc/hostname}" ]; then host=$(tr -d '[:space:]' <"${HOSTNAME_FILE:-/etc/hostname}"); else host=$(hostname); fi
 holder=$(etcdctl get --print-value-only "$key")
 
 if [ "$holder" = "$host" ]; then

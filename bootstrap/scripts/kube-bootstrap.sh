@@ -5,7 +5,7 @@
 # any order: applying is idempotent.
 set -euo pipefail
 dir=${KUBE_BOOTSTRAP_DIR:-/etc/kubernetes/bootstrap}
-node=$(tr -d '[:space:]' <"${HOSTNAME_FILE:-/etc/hostname}")
+if [ -s "${HOSTNAME_FILE:-/etc/hostname}" ]; then node=$(tr -d '[:space:]' <"${HOSTNAME_FILE:-/etc/hostname}"); else node=$(hostname); fi
 
 until kubectl get --raw=/readyz >/dev/null 2>&1; do
   echo "kube-bootstrap: waiting for the API"

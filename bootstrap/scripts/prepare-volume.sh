@@ -1,7 +1,8 @@
 #!/bin/bash
 # prepare-volume VOLUME MOUNTPOINT LABEL
 #
-# Finds the cloud volume VOLUME (a Cinder or EBS volume id, or a /dev path), gives it an ext4
+# Finds the cloud volume VOLUME (a Cinder or EBS volume id, a /dev path, or several /dev paths
+# separated by "|" of which the first present one is used), gives it an ext4
 # filesystem if - and only if - it has nothing on it, and mounts it at MOUNTPOINT. A machine that
 # replaces a lost one finds the filesystem and keeps the data. Never formats a device that holds
 # anything: a filesystem of another type or a partition table stops it with an error instead.
@@ -12,8 +13,17 @@ label=${3:?filesystem label}
 timeout=${PREPARE_VOLUME_TIMEOUT:-600}
 
 find_device() {
+  local candidate
   case "$volume" in
-    /dev/*) [ -b "$volume" ] && readlink -f "$volume"; return 0 ;;
+    /dev/*)
+      for candidate in ${volume//|/ }; do
+        if [ -b "$candidate" ]; then
+          readlink -f "$candidate"
+          return 0
+        fi
+      done
+      return 0
+      ;;
   esac
   # Nova/virtio names the disk after the first 20 characters of the volume id; virtio-scsi uses
   # the whole id; EBS on NVMe uses the id without its dash.

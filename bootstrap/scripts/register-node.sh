@@ -7,7 +7,7 @@ set -euo pipefail
 ttl=${REGISTER_NODE_TTL:-60}
 prefix=${REGISTER_NODE_PREFIX:-/slipway/nodes}
 state=${REGISTER_NODE_STATE:-/run/slipway/register-node.lease}
-host=$(tr -d '[:space:]' <"${HOSTNAME_FILE:-/etc/hostname}")
+if [ -s "${HOSTNAME_FILE:-/etc/hostname}" ]; then host=$(tr -d '[:space:]' <"${HOSTNAME_FILE:-/etc/hostname}"); else host=$(hostname); fi
 boot_id=$(cat "${BOOT_ID_FILE:-/proc/sys/kernel/random/boot_id}")
 key="$prefix/$host"
 

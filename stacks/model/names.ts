@@ -20,8 +20,9 @@ export function dnsNames(config: ClusterConfig): DnsNames | undefined {
   };
 }
 
-/** How many public addresses (known only at apply time) the API answers on. */
-export function publicApiAddressCount(config: ClusterConfig): number {
-  if (config.cloud === "openstack") return config.masters.count + (config.openstack.apiLoadBalancer ? 1 : 0);
-  return config.masters.count;
+/** How many public addresses and names (known only at apply time) the API answers on. */
+export function publicApiEndpoints(config: ClusterConfig): { ips: number; names: number } {
+  if (config.cloud === "openstack") return { ips: config.masters.count + (config.openstack.apiLoadBalancer ? 1 : 0), names: 0 };
+  // AWS: an Elastic IP per master; a network load balancer has a DNS name, not fixed addresses
+  return { ips: config.masters.count, names: config.aws.apiLoadBalancer ? 1 : 0 };
 }

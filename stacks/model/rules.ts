@@ -1,7 +1,7 @@
 // Rules that need the whole (schema-valid) file at once. Each returns problems with the field path
 // they are about, so the loader can point at the right line.
 import { type Cidr4, overlaps, parseCidr4 } from "./net";
-import { layout, OFFSETS, subnetCount } from "./plan";
+import { AWS_SPLIT, layout, OFFSETS, zoneCount } from "./plan";
 import type { ClusterConfig } from "./schema";
 
 export interface RuleProblem {
@@ -52,19 +52,37 @@ export function checkRules(config: ClusterConfig): RuleProblem[] {
         );
     }
 
-  // --- capacity of the node subnet
-  const nSubnets = subnetCount(config);
+  // --- capacity of the node network
   const nodes = nets[0]?.cidr as Cidr4;
-  const perSubnet = nodes.size / 2 ** Math.ceil(Math.log2(nSubnets));
-  const { offsetsUsed } = layout(config, nSubnets);
-  if (offsetsUsed > perSubnet) {
-    const pools = config.workers.map((w) => `${w.name} ${w.maxCount}`).join(", ");
-    add(
-      ["network", "nodes"],
-      `${nodes.text} is too small: the address plan needs ${offsetsUsed} addresses per subnet ` +
-        `(${OFFSETS.pools} for gateway, DHCP, etcd and masters, then the pools' reserved addresses: ${pools}); ` +
-        "use a larger subnet or lower the pools' maxCount",
-    );
+  if (config.cloud === "openstack") {
+    const { offsetsUsed } = layout(config);
+    if (offsetsUsed > nodes.size) {
+      const pools = config.workers.map((w) => `${w.name} ${w.maxCount}`).join(", ");
+      add(
+        ["network", "nodes"],
+        `${nodes.text} is too small: the address plan needs ${offsetsUsed} addresses ` +
+          `(${OFFSETS.pools} for gateway, DHCP, etcd and masters, then the pools' reserved addresses: ${pools}); ` +
+          "use a larger subnet or lower the pools' maxCount",
+      );
+    }
+  } else {
+    // eight equal subnets (public and private per zone) of at least /24 each
+    const part = nodes.size / AWS_SPLIT;
+    if (part < 256)
+      add(
+        ["network", "nodes"],
+        `${nodes.text} is too small on AWS: it is cut into ${AWS_SPLIT} subnets (a public and a private one per zone) of at least /24 each; use /21 or larger`,
+      );
+    else {
+      const zones = zoneCount(config);
+      const perZone = config.workers.reduce((n, w) => n + Math.ceil(w.count / zones), 0);
+      const room = part - OFFSETS.pools - 1;
+      if (perZone > room)
+        add(
+          ["network", "nodes"],
+          `${nodes.text} leaves ${room} worker addresses per zone subnet, but the pools need ${perZone} per zone; use a larger network`,
+        );
+    }
   }
 
   // --- pod network must give every node its own pod subnet
@@ -108,6 +126,28 @@ export function checkRules(config: ClusterConfig): RuleProblem[] {
       ["kubernetes", "binaries", "source"],
       "is image, so url and sha512 would never be used; set source: sysext to download the extension",
     );
+
+  // --- AWS: zones of the region; instance types of the image's architecture
+  if (config.cloud === "aws") {
+    const { aws } = config;
+    const zones = aws.zones;
+    if (Array.isArray(zones)) {
+      for (const [i, z] of zones.entries()) {
+        if (!z.startsWith(aws.region)) add(["aws", "zones", i], `${z} is not a zone of region ${aws.region}`);
+        else if (zones.indexOf(z) !== i) add(["aws", "zones", i], `${z} is listed twice`);
+      }
+    }
+    // Graviton families carry a "g" after the generation: t4g, m7gd, c6gn, g5g (but not g5, g4dn)
+    const arm = (t: string) => /^[a-z]+\d+[a-z]*g[a-z]*\./.test(t);
+    const check = (path: (string | number)[], t: string) => {
+      if (arm(t) && config.image.arch !== "arm64")
+        add(path, `${t} is a Graviton (arm64) type, but image.arch is ${config.image.arch}; set image.arch: arm64`);
+      if (!arm(t) && config.image.arch === "arm64") add(path, `${t} is not an arm64 (Graviton) type, but image.arch is arm64`);
+    };
+    check(["etcd", "instanceType"], config.etcd.instanceType);
+    check(["masters", "instanceType"], config.masters.instanceType);
+    for (const [i, w] of config.workers.entries()) check(["workers", i, "instanceType"], w.instanceType);
+  }
 
   // --- image: exactly one selector
   if (config.cloud === "openstack") {

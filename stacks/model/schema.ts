@@ -280,16 +280,41 @@ const OpenstackCluster = z.strictObject({
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region such as eu-central-1");
 
+const awsZone = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/, "must be an availability zone such as eu-central-1a");
+
 const Aws = z
   .strictObject({
     region: awsRegion.describe("AWS region."),
     profile: z.string().min(1).optional().describe("Profile in ~/.aws/config. Omit it to use the AWS_* environment variables."),
+    zones: z
+      .union(
+        [
+          z.number().int().min(1, "needs at least one availability zone").max(3, "allows at most 3 availability zones"),
+          z.array(awsZone).min(1, "needs at least one availability zone").max(3, "allows at most 3 availability zones"),
+        ],
+        {
+          error: (iss) =>
+            `must be a number of zones (1 to 3) or a list of zone names such as [eu-central-1a, eu-central-1b], not ${JSON.stringify(iss.input)}`,
+        },
+      )
+      .default(3)
+      .describe("Availability zones to spread over: a count (the region's first zones) or their names."),
+    privateSubnets: z
+      .boolean()
+      .default(false)
+      .describe("Put etcd members and workers in private subnets behind a NAT gateway per zone (masters stay public)."),
+    apiLoadBalancer: z
+      .boolean()
+      .default(false)
+      .describe("Put a network load balancer in front of the API. Not needed for availability: every node balances over all masters."),
+    rootVolumeSize: gib("Root volume of every machine").default(30),
   })
   .describe("AWS settings.");
 
 const AwsImage = z
   .strictObject({
     channel: z.enum(["stable", "beta", "alpha", "lts"]).default("stable").describe("Flatcar release channel."),
+    arch: z.enum(["amd64", "arm64"]).default("amd64").describe("CPU architecture of the machines (arm64 for Graviton instance types)."),
     ami: z
       .string()
       .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0")

@@ -31,7 +31,7 @@ export function etcdMembers(ctx: MachineContext, cluster: Cluster, budget: UserD
     const values = terraformValues(ctx.pki, node.name, {
       "etcd-data": new Deferred(volume.id, 64, `volume id of ${node.name}-data`, "base64"),
     });
-    const userData = budget.record("etcd", terraformUserData(cluster, { role: "etcd", index: i }, values));
+    const userData = budget.record("etcd", terraformUserData(cluster, { role: "etcd", index: i }, values)).text;
     const { instance } = fixedMachine(ctx, `etcd_${i}`, node, config.etcd.flavor, group, userData);
     new ComputeVolumeAttachV2(stack, `etcd_${i}_data_attach`, { instanceId: instance.id, volumeId: volume.id });
     return { node, instance, volume };

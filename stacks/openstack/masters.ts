@@ -17,7 +17,10 @@ export function masters(ctx: MachineContext, cluster: Cluster, api: PublicApi, b
     policies: [config.openstack.serverGroupPolicy],
   });
   return cluster.plan.masters.map((node, i) => {
-    const userData = budget.record("master", terraformUserData(cluster, { role: "master", index: i }, terraformValues(ctx.pki, node.name)));
+    const userData = budget.record(
+      "master",
+      terraformUserData(cluster, { role: "master", index: i }, terraformValues(ctx.pki, node.name)),
+    ).text;
     const { port, instance } = fixedMachine(ctx, `master_${i}`, node, config.masters.flavor, group, userData);
     const fip = api.masterFloatingIps[i];
     if (!fip) throw new Error(`no floating IP for ${node.name}`);

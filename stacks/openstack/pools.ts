@@ -53,7 +53,7 @@ export function workerPool(ctx: MachineContext, cluster: Cluster, pool: PoolPlan
     new Deferred(ports.key, 63, "host name", "base64"),
     logs ? { logs: new Deferred(each(logs, "id"), 64, "logs volume id", "base64") } : {},
   );
-  const userData = budget.record(`worker pool ${pool.name}`, terraformUserData(cluster, { role: "worker", pool: pool.name }, values));
+  const userData = budget.record(`worker pool ${pool.name}`, terraformUserData(cluster, { role: "worker", pool: pool.name }, values)).text;
   const instance = new ComputeInstanceV2(stack, id, {
     forEach: ports,
     name: ports.key,

@@ -55,6 +55,7 @@ function clusterFile(workers: number): string {
 
 const cases: { name: string; file: string; workers: number }[] = [
   { name: "demo (clusters/demo-openstack.yaml)", file: join(ROOT, "clusters", "demo-openstack.yaml"), workers: 5 },
+  { name: "AWS demo (clusters/demo-aws.yaml)", file: join(ROOT, "clusters", "demo-aws.yaml"), workers: 3 },
   ...[30, 300, 1000].map((n) => ({ name: `3 etcd + 3 masters + ${n} workers`, file: clusterFile(n), workers: n })),
 ];
 
@@ -80,7 +81,7 @@ try {
     console.log(
       `${pad(r.name, 36)}  ${num(r.slip.wallMs)}  ${num(r.slip.rssMiB)}  │  ${num(r.empty.wallMs).padStart(8)}  ${num(r.empty.rssMiB)}  │  ${num(r.slip.wallMs - r.empty.wallMs).padStart(7)} ms`,
     );
-  const w = rows.slice(1);
+  const w = rows.slice(2);
   const a = w[1] as (typeof rows)[number];
   const b = w[2] as (typeof rows)[number];
   const perWorker = (b.slip.wallMs - a.slip.wallMs) / (b.workers - a.workers);

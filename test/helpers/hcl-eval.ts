@@ -1,7 +1,7 @@
 // Evaluates the Terraform template strings Slipway synthesizes for user_data, for tests: literal
 // text with `$${`/`%%{` escapes and `${ expression }` interpolations, where expressions use only
-// string literals, lists, references and the functions join, replace, urlencode, base64decode and
-// base64gzip.
+// string literals, lists, references and the functions join, replace, urlencode, base64decode,
+// base64encode and base64gzip.
 // Anything else is an error, so a change in what synthesis emits cannot slip past unevaluated.
 // (Where the real terraform binary exists, test/userdata.test.ts also evaluates with it.)
 import { gzipSync } from "node:zlib";
@@ -39,6 +39,7 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
     return list.map((x) => (typeof x === "string" ? x : "")).join(sep);
   },
   base64decode: ([s]) => Buffer.from(s as string, "base64").toString("utf8"),
+  base64encode: ([s]) => Buffer.from(s as string, "utf8").toString("base64"),
   // Terraform's urlencode is Go's url.QueryEscape: unreserved characters stay, space becomes "+"
   urlencode: ([s]) =>
     [...Buffer.from(s as string, "utf8")]

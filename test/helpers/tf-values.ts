@@ -18,7 +18,7 @@ export function tfResolver(pki: LocalPki, hostname: string, volumes = { data: "/
     if (m) return get(m[1] as string).publicKey;
     if (ref === "random_string.bootstrap_token_id.result") return tokenId ?? "";
     if (ref === "random_password.bootstrap_token_secret.result") return tokenSecret ?? "";
-    if (/^openstack_blockstorage_volume_v3\.etcd_\d+_data\.id$/.test(ref)) return volumes.data;
+    if (/^(openstack_blockstorage_volume_v3|aws_ebs_volume)\.etcd_\d+_data\.id$/.test(ref)) return volumes.data;
     if (/^openstack_blockstorage_volume_v3\.pool_[a-z0-9-]+_logs\[each\.key\]\.id$/.test(ref)) return volumes.logs;
     if (ref === "each.key") return hostname;
     throw new Error(`unexpected reference in user_data: ${ref}`);

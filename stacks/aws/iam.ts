@@ -1,0 +1,130 @@
+// Instance profiles: least privilege for what runs on the machines. Masters may do what the AWS
+// cloud controller manager needs; workers what the EBS CSI driver needs (volumes only ever with
+// its own tags); etcd members nothing at all. Each role may also read its own config objects
+// (configs.ts), and nothing else in that bucket.
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { TerraformStack } from "cdktf";
+import type { AwsClusterConfig } from "../model/schema";
+
+export type IamGroup = "etcd" | "master" | "worker";
+
+const assume = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/** The AWS cloud controller manager (kubernetes/cloud-provider-aws, control plane). */
+const CLOUD_CONTROLLER = [
+  {
+    Effect: "Allow",
+    Action: [
+      "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribeTags",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeInstances",
+      "ec2:DescribeInstanceTopology",
+      "ec2:DescribeRegions",
+      "ec2:DescribeRouteTables",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+      "ec2:CreateSecurityGroup",
+      "ec2:CreateTags",
+      "ec2:ModifyInstanceAttribute",
+      "ec2:AuthorizeSecurityGroupIngress",
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:DeleteSecurityGroup",
+      "ec2:CreateRoute",
+      "ec2:DeleteRoute",
+      "elasticloadbalancing:AddTags",
+      "elasticloadbalancing:CreateListener",
+      "elasticloadbalancing:CreateLoadBalancer",
+      "elasticloadbalancing:CreateTargetGroup",
+      "elasticloadbalancing:DeleteListener",
+      "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:DeleteTargetGroup",
+      "elasticloadbalancing:DeregisterTargets",
+      "elasticloadbalancing:Describe*",
+      "elasticloadbalancing:ModifyListener",
+      "elasticloadbalancing:ModifyLoadBalancerAttributes",
+      "elasticloadbalancing:ModifyTargetGroup",
+      "elasticloadbalancing:RegisterTargets",
+      "elasticloadbalancing:SetSecurityGroups",
+      "iam:CreateServiceLinkedRole",
+      "kms:DescribeKey",
+    ],
+    Resource: "*",
+  },
+];
+
+/** The EBS CSI driver: describe anything, change only volumes and snapshots it tagged itself. */
+const EBS_CSI = [
+  {
+    Effect: "Allow",
+    Action: [
+      "ec2:AttachVolume",
+      "ec2:DetachVolume",
+      "ec2:ModifyVolume",
+      "ec2:CreateSnapshot",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeInstances",
+      "ec2:DescribeSnapshots",
+      "ec2:DescribeTags",
+      "ec2:DescribeVolumes",
+      "ec2:DescribeVolumesModifications",
+    ],
+    Resource: "*",
+  },
+  {
+    Effect: "Allow",
+    Action: ["ec2:CreateTags"],
+    Resource: ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:snapshot/*"],
+    Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot"] } },
+  },
+  {
+    Effect: "Allow",
+    Action: ["ec2:CreateVolume"],
+    Resource: "*",
+    Condition: { StringLike: { "aws:RequestTag/ebs.csi.aws.com/cluster": "true" } },
+  },
+  {
+    Effect: "Allow",
+    Action: ["ec2:DeleteVolume"],
+    Resource: "*",
+    Condition: { StringLike: { "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" } },
+  },
+  {
+    Effect: "Allow",
+    Action: ["ec2:DeleteSnapshot"],
+    Resource: "*",
+    Condition: { StringLike: { "ec2:ResourceTag/CSIVolumeSnapshotName": "*" } },
+  },
+];
+
+export const ROLE_POLICIES: Record<IamGroup, object[]> = { etcd: [], master: CLOUD_CONTROLLER, worker: EBS_CSI };
+
+export class InstanceRoles {
+  readonly roles = {} as Record<IamGroup, IamRole>;
+  readonly profiles = {} as Record<IamGroup, IamInstanceProfile>;
+
+  constructor(stack: TerraformStack, config: AwsClusterConfig) {
+    for (const g of ["etcd", "master", "worker"] as const) {
+      const role = new IamRole(stack, `role_${g}`, {
+        name: `${config.name}-${g}`,
+        assumeRolePolicy: assume,
+        description: `${config.name}: ${g} machines`,
+      });
+      const statements = ROLE_POLICIES[g];
+      if (statements.length)
+        new IamRolePolicy(stack, `role_${g}_policy`, {
+          role: role.id,
+          name: g === "master" ? "cloud-controller-manager" : "ebs-csi-driver",
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        });
+      this.roles[g] = role;
+      this.profiles[g] = new IamInstanceProfile(stack, `profile_${g}`, { name: `${config.name}-${g}`, role: role.name });
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// What every AWS machine shares: IMDSv2 only, with a hop limit of 1 — a pod is one hop further
+// away, so it cannot read the instance's credentials or its user_data (the kubelet's secrets) —
+// an encrypted gp3 root volume, and ignoring later AMI and user_data changes, so a new Flatcar
+// release or a changed node config never replaces a machine by surprise.
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import type { TerraformStack } from "cdktf";
+import { groupsOf } from "../firewall";
+import type { NodePlan } from "../model/plan";
+import type { AwsClusterConfig } from "../model/schema";
+import type { TerraformPki } from "../pki";
+import type { UserData, UserDataBudget } from "../userdata";
+import type { ConfigStore } from "./configs";
+import type { IamGroup, InstanceRoles } from "./iam";
+import type { AwsNetwork } from "./network";
+import type { SecurityGroups } from "./security";
+
+export const METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+
+export interface AwsContext {
+  stack: TerraformStack;
+  config: AwsClusterConfig;
+  net: AwsNetwork;
+  groups: SecurityGroups;
+  roles: InstanceRoles;
+  ami: string;
+  keyName?: string;
+  pki: TerraformPki;
+  configs: ConfigStore;
+  budget: UserDataBudget;
+}
+
+/** user_data inline when it fits EC2's 16 KiB, otherwise a pointer to the config in S3. */
+export function placeUserData(ctx: AwsContext, label: string, key: string, group: IamGroup, ud: UserData): UserData {
+  return ctx.budget.record(label, ctx.budget.fits(ud) ? ud : ctx.configs.serve(key, ud, group));
+}
+
+export function fixedInstance(
+  ctx: AwsContext,
+  id: string,
+  node: NodePlan,
+  instanceType: string,
+  group: IamGroup,
+  userData: UserData,
+): Instance {
+  const { config } = ctx;
+  return new Instance(ctx.stack, id, {
+    ami: ctx.ami,
+    instanceType,
+    subnetId: (ctx.net.subnets[node.subnet] as { id: string }).id,
+    privateIp: node.ip,
+    vpcSecurityGroupIds: groupsOf(node.role).map((g) => ctx.groups[g].id),
+    iamInstanceProfile: ctx.roles.profiles[group].name,
+    ...(ctx.keyName ? { keyName: ctx.keyName } : {}),
+    userData: userData.text,
+    userDataReplaceOnChange: false,
+    metadataOptions: METADATA_OPTIONS,
+    rootBlockDevice: { volumeType: "gp3", volumeSize: config.aws.rootVolumeSize, encrypted: true, deleteOnTermination: true },
+    tags: { Name: node.name, "slipway-role": node.role },
+    lifecycle: { ignoreChanges: ["ami", "user_data"] },
+  });
+}

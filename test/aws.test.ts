@@ -1,0 +1,344 @@
+// The AWS stack from the same kind of cluster file: VPC across zones, EBS-backed etcd, masters
+// with Elastic IPs, worker Auto Scaling groups, IMDSv2 everywhere, encryption everywhere,
+// least-privilege instance roles, user_data within EC2's 16 KiB (large configs via S3).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { INTERNAL_PORTS, PORTS } from "../stacks/firewall";
+import { ClusterFileError, parseCluster } from "../stacks/model/load";
+import { localPki } from "../bootstrap/pki/local";
+import { renderNode } from "../bootstrap/render";
+import { unwrapConfig } from "../bootstrap/ignition/render";
+import { buildApp } from "../stacks/app";
+import { ROOT, synthJson, synthText, tmp, type TfJson } from "./helpers/clusters";
+import { evalTemplate } from "./helpers/hcl-eval";
+import { ignitionValidate } from "./helpers/ignition";
+import { tfResolver } from "./helpers/tf-values";
+
+const DEMO_AWS = join(ROOT, "clusters", "demo-aws.yaml");
+
+function awsYaml(changes: [path: (string | number)[], value: unknown][] = []): string {
+  const doc = parseDocument(readFileSync(DEMO_AWS, "utf8"));
+  for (const [path, value] of changes) {
+    if (value === undefined) doc.deleteIn(path);
+    else doc.setIn(path, doc.createNode(value));
+  }
+  return doc.toString();
+}
+const awsCluster = (changes: [path: (string | number)[], value: unknown][] = []) => parseCluster(awsYaml(changes), "aws.yaml");
+const res = (tf: TfJson, type: string) => (tf.resource[type] ?? {}) as Record<string, Record<string, unknown>>;
+
+describe("AWS stack (clusters/demo-aws.yaml)", () => {
+  const cluster = awsCluster();
+  const text = synthText(cluster);
+  const tf = JSON.parse(text) as TfJson;
+
+  it("builds a VPC with a public and a private subnet in each of three zones", () => {
+    expect(text).toHaveResourceWithProperties(Vpc, { cidr_block: "10.0.0.0/16", enable_dns_hostnames: true });
+    const subnets = Object.entries(res(tf, "aws_subnet")).map(([id, s]) => [
+      id,
+      s.cidr_block,
+      s.availability_zone,
+      s.map_public_ip_on_launch,
+    ]);
+    expect(subnets.sort()).toEqual(
+      [
+        ["subnet_private_0", "10.0.128.0/19", "${element(data.aws_availability_zones.zones.names, 0)}", false],
+        ["subnet_private_1", "10.0.160.0/19", "${element(data.aws_availability_zones.zones.names, 1)}", false],
+        ["subnet_private_2", "10.0.192.0/19", "${element(data.aws_availability_zones.zones.names, 2)}", false],
+        ["subnet_public_0", "10.0.0.0/19", "${element(data.aws_availability_zones.zones.names, 0)}", true],
+        ["subnet_public_1", "10.0.32.0/19", "${element(data.aws_availability_zones.zones.names, 1)}", true],
+        ["subnet_public_2", "10.0.64.0/19", "${element(data.aws_availability_zones.zones.names, 2)}", true],
+      ].sort(),
+    );
+    // a NAT gateway per zone, each private subnet routed through its own zone's
+    expect(Object.keys(res(tf, "aws_nat_gateway")).sort()).toEqual(["nat_0", "nat_1", "nat_2"]);
+    expect(res(tf, "aws_route_table").private_routes_1?.route).toEqual([
+      expect.objectContaining({ cidr_block: "0.0.0.0/0", nat_gateway_id: "${aws_nat_gateway.nat_1.id}" }),
+    ]);
+    expect(res(tf, "aws_route_table").public_routes?.route).toEqual([
+      expect.objectContaining({ gateway_id: "${aws_internet_gateway.internet_gateway.id}" }),
+    ]);
+    // every subnet keeps its fixed addresses (the first /26) out of automatic assignment
+    const reservations = Object.values(res(tf, "aws_ec2_subnet_cidr_reservation")).map((r) => [r.cidr_block, r.reservation_type]);
+    expect(reservations.sort()).toEqual(
+      ["10.0.0.0/26", "10.0.32.0/26", "10.0.64.0/26", "10.0.128.0/26", "10.0.160.0/26", "10.0.192.0/26"].map((c) => [c, "explicit"]).sort(),
+    );
+  });
+
+  it("spreads etcd members (private subnets) and masters (public, Elastic IPs) over the zones at their planned addresses", () => {
+    const inst = res(tf, "aws_instance");
+    expect([0, 1, 2].map((i) => [inst[`etcd_${i}`]?.private_ip, inst[`etcd_${i}`]?.subnet_id])).toEqual([
+      ["10.0.128.16", "${aws_subnet.subnet_private_0.id}"],
+      ["10.0.160.16", "${aws_subnet.subnet_private_1.id}"],
+      ["10.0.192.16", "${aws_subnet.subnet_private_2.id}"],
+    ]);
+    expect([0, 1, 2].map((i) => [inst[`master_${i}`]?.private_ip, inst[`master_${i}`]?.subnet_id])).toEqual([
+      ["10.0.0.32", "${aws_subnet.subnet_public_0.id}"],
+      ["10.0.32.32", "${aws_subnet.subnet_public_1.id}"],
+      ["10.0.64.32", "${aws_subnet.subnet_public_2.id}"],
+    ]);
+    expect(res(tf, "aws_eip_association").master_2_ip_association).toMatchObject({
+      allocation_id: "${aws_eip.master_2_ip.id}",
+      instance_id: "${aws_instance.master_2.id}",
+    });
+    expect(tf.output?.master_public_ips?.value).toEqual([0, 1, 2].map((i) => `\${aws_eip.master_${i}_ip.public_ip}`));
+  });
+
+  it("keeps etcd data on encrypted gp3 volumes in the member's zone, attached and protected from destroy", () => {
+    for (const i of [0, 1, 2]) {
+      expect(text).toHaveResourceWithProperties(EbsVolume, {
+        availability_zone: `\${element(data.aws_availability_zones.zones.names, ${i})}`,
+        type: "gp3",
+        encrypted: true,
+        size: 10,
+        lifecycle: { prevent_destroy: true },
+      });
+      expect(res(tf, "aws_volume_attachment")[`etcd_${i}_data_attach`]).toMatchObject({
+        instance_id: `\${aws_instance.etcd_${i}.id}`,
+        volume_id: `\${aws_ebs_volume.etcd_${i}_data.id}`,
+      });
+    }
+  });
+
+  it("runs worker pools as Auto Scaling groups over the worker subnets, rolling by instance refresh", () => {
+    expect(text).toHaveResourceWithProperties(AutoscalingGroup, {
+      name: "demo-aws-general",
+      min_size: 3,
+      max_size: 3,
+      desired_capacity: 3,
+      vpc_zone_identifier: ["${aws_subnet.subnet_private_0.id}", "${aws_subnet.subnet_private_1.id}", "${aws_subnet.subnet_private_2.id}"],
+      instance_refresh: { strategy: "Rolling", preferences: { min_healthy_percentage: 90, instance_warmup: "120" } },
+    });
+    const lt = res(tf, "aws_launch_template").pool_general_template;
+    expect(lt).toMatchObject({
+      instance_type: "t3.large",
+      image_id: "${data.aws_ami.flatcar.id}",
+      lifecycle: { ignore_changes: ["image_id"] },
+    });
+  });
+
+  it("looks the AMI up from Flatcar's account by channel and architecture; machines ignore later AMI changes", () => {
+    expect(text).toHaveDataSourceWithProperties(DataAwsAmi, {
+      most_recent: true,
+      owners: ["075585003325"],
+      filter: [
+        { name: "name", values: ["Flatcar-stable-*"] },
+        { name: "architecture", values: ["x86_64"] },
+        { name: "virtualization-type", values: ["hvm"] },
+      ],
+    });
+    for (const inst of Object.values(res(tf, "aws_instance"))) expect(inst.lifecycle).toEqual({ ignore_changes: ["ami", "user_data"] });
+    const fixed = synthJson(awsCluster([[["image", "ami"], "ami-0123456789abcdef0"]]));
+    expect(fixed.data?.aws_ami).toBeUndefined();
+    expect(res(fixed, "aws_instance").master_0?.ami).toBe("ami-0123456789abcdef0");
+  });
+
+  it("requires IMDSv2 with a hop limit of 1 on every instance and launch template", () => {
+    const all = [...Object.values(res(tf, "aws_instance")), ...Object.values(res(tf, "aws_launch_template"))];
+    expect(all.length).toBe(6 + 2);
+    for (const r of all)
+      expect(r.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
+  });
+
+  it("encrypts every volume and the config bucket", () => {
+    for (const v of Object.values(res(tf, "aws_ebs_volume"))) expect(v.encrypted).toBe(true);
+    for (const i of Object.values(res(tf, "aws_instance")))
+      expect(i.root_block_device).toMatchObject({ encrypted: true, volume_type: "gp3" });
+    const mappings = Object.values(res(tf, "aws_launch_template")).flatMap(
+      (t) => t.block_device_mappings as { ebs: { encrypted: string } }[],
+    );
+    expect(mappings.length).toBe(3); // two roots and one logs volume
+    for (const m of mappings) expect(m.ebs.encrypted).toBe("true");
+    const sse = Object.values(res(tf, "aws_s3_bucket_server_side_encryption_configuration"));
+    expect(JSON.stringify(sse)).toContain('"sse_algorithm":"AES256"');
+    expect(Object.values(res(tf, "aws_s3_bucket_public_access_block"))).toEqual([
+      expect.objectContaining({ block_public_acls: true, restrict_public_buckets: true }),
+    ]);
+    for (const o of Object.values(res(tf, "aws_s3_object"))) expect(o.server_side_encryption).toBe("AES256");
+  });
+
+  it("gives each role least privilege: nothing for etcd, the cloud controller for masters, EBS CSI for workers, and only its own configs", () => {
+    const policies = res(tf, "aws_iam_role_policy");
+    expect(Object.keys(policies).sort()).toEqual(["role_master_configs", "role_master_policy", "role_worker_policy"]);
+    const doc = (id: string) =>
+      JSON.parse(String(policies[id]?.policy)) as { Statement: { Action: string[]; Resource: unknown; Condition?: unknown }[] };
+    expect(doc("role_master_policy").Statement[0]?.Action).toContain("elasticloadbalancing:RegisterTargets");
+    const csi = doc("role_worker_policy").Statement;
+    expect(csi.find((s) => s.Action.includes("ec2:DeleteVolume"))?.Condition).toEqual({
+      StringLike: { "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" },
+    });
+    const reads = doc("role_master_configs").Statement;
+    expect(reads[0]).toEqual({
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [0, 1, 2].map((i) => `\${aws_s3_object.config_demo-aws-master-${i}.arn}`),
+    });
+    expect(JSON.stringify(doc("role_master_policy"))).not.toContain("s3:");
+  });
+
+  it("keeps every role's user_data within 16,384 bytes: masters' configs are served from S3 and verified by SHA-512", () => {
+    const { budget } = buildApp(cluster, "/tmp/unused-aws");
+    expect(budget.problems()).toEqual([]);
+    for (const [label, bytes] of budget.sizes) expect(bytes, label).toBeLessThanOrEqual(16384);
+    expect([...budget.servedFrom.keys()]).toEqual(["master"]);
+    const master = res(tf, "aws_instance").master_1?.user_data as string;
+    expect(JSON.parse(master.replace(/\$\{[^}]+\}/g, "X"))).toMatchObject({
+      ignition: { version: "3.3.0", config: { replace: { source: "s3://X/demo-aws-master-1.ign" } } },
+    });
+    expect(master).toContain('"hash":"sha512-${sha512(aws_s3_object.config_demo-aws-master-1.content)}"');
+    expect(res(tf, "aws_instance").etcd_0?.user_data).toMatch(
+      /^\{"ignition":\{"version":"3\.3\.0","config":\{"replace":\{"source":"data:;base64,\$\{base64gzip/,
+    );
+  });
+
+  it("boots the same configs render writes: the master's S3 object, an etcd member, a worker of a pool", async () => {
+    const t = tmp("slipway-aws-eval-");
+    try {
+      const pki = await localPki(cluster, t.dir);
+      const resolve = (hostname: string) => {
+        const base = tfResolver(pki, hostname);
+        return (ref: string) => (/^aws_ebs_volume\.etcd_\d+_data\.id$/.test(ref) ? "/dev/vdb" : base(ref));
+      };
+      const master = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-master-1"]?.content), resolve("demo-aws-master-1"));
+      expect(master).toBe((await renderNode(cluster, { target: { role: "master", index: 1 }, pkiDir: t.dir })).config);
+      const etcd = unwrapConfig(evalTemplate(String(res(tf, "aws_instance").etcd_2?.user_data), resolve("demo-aws-etcd-2")));
+      expect(etcd).toBe((await renderNode(cluster, { target: { role: "etcd", index: 2 }, pkiDir: t.dir })).config);
+      // launch templates carry user_data base64-encoded by Terraform
+      const workerB64 = evalTemplate(String(res(tf, "aws_launch_template").pool_arm_template?.user_data), (r) => {
+        if (r === "each.key") throw new Error("an Auto Scaling group has no per-machine values");
+        return resolve("unused")(r);
+      });
+      const worker = unwrapConfig(Buffer.from(workerB64, "base64").toString("utf8"));
+      const rendered = await renderNode(cluster, { target: { role: "worker", pool: "arm" }, pkiDir: t.dir });
+      expect(worker).toBe(rendered.config);
+      expect(ignitionValidate(worker)).toEqual({ ok: true, output: "" });
+      // the cloud names the machines of a group: no /etc/hostname; the logs volume is found by device
+      const files = (JSON.parse(worker) as { storage: { files: { path: string; contents: { source: string } }[] } }).storage.files;
+      expect(files.some((f) => f.path === "/etc/hostname")).toBe(false);
+      expect(decodeURIComponent(files.find((f) => f.path === "/etc/slipway/logs-volume.env")?.contents.source.slice(6) ?? "")).toBe(
+        "LOGS_VOLUME=/dev/xvdb|/dev/nvme1n1\n",
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("changing one pool's size changes only its Auto Scaling group", () => {
+    const before = synthJson(cluster);
+    const after = synthJson(awsCluster([[["workers", 0, "count"], 7]]));
+    const changed: string[] = [];
+    for (const type of new Set([...Object.keys(before.resource), ...Object.keys(after.resource)]))
+      for (const name of new Set([...Object.keys(res(before, type)), ...Object.keys(res(after, type))]))
+        if (JSON.stringify(res(before, type)[name]) !== JSON.stringify(res(after, type)[name])) changed.push(`${type}.${name}`);
+    expect(changed).toEqual(["aws_autoscaling_group.pool_general"]);
+  });
+
+  it("is deterministic", () => {
+    expect(synthText(awsCluster())).toBe(text);
+  });
+
+  it("with explicit zones, public subnets only, and a network load balancer", () => {
+    const c = awsCluster([
+      [
+        ["aws", "zones"],
+        ["eu-central-1b", "eu-central-1c"],
+      ],
+      [["aws", "privateSubnets"], false],
+      [["aws", "apiLoadBalancer"], true],
+      [["dns"], { zone: "example.com", zoneId: "0123456789abcdef0123456789abcdef" }],
+    ]);
+    const o = synthJson(c);
+    const subnets = Object.values(res(o, "aws_subnet")).map((s) => [s.cidr_block, s.availability_zone]);
+    expect(subnets).toEqual([
+      ["10.0.0.0/19", "eu-central-1b"],
+      ["10.0.32.0/19", "eu-central-1c"],
+    ]);
+    expect(o.data?.aws_availability_zones).toBeUndefined();
+    expect(res(o, "aws_nat_gateway")).toEqual({});
+    // etcd members and workers in the public subnets (with public addresses for egress)
+    expect(res(o, "aws_instance").etcd_2).toMatchObject({ private_ip: "10.0.0.17", subnet_id: "${aws_subnet.subnet_public_0.id}" });
+    expect(res(o, "aws_lb").api_lb).toMatchObject({ load_balancer_type: "network", internal: false });
+    expect(res(o, "aws_lb_target_group").api_lb_masters).toMatchObject({
+      port: 6443,
+      protocol: "TCP",
+      health_check: expect.objectContaining({ path: "/readyz", protocol: "HTTPS" }),
+    });
+    expect(Object.keys(res(o, "aws_lb_target_group_attachment")).sort()).toEqual([
+      "master_0_api_target",
+      "master_1_api_target",
+      "master_2_api_target",
+    ]);
+    // the certificates name the load balancer; DNS points the API name at it
+    const names = (res(o, "tls_cert_request")["csr_apiserver-0"]?.dns_names ?? []) as string[];
+    expect(names.at(-1)).toBe("${aws_lb.api_lb.dns_name}");
+    expect(res(o, "cloudflare_dns_record").dns_api_0).toMatchObject({
+      type: "CNAME",
+      content: "${aws_lb.api_lb.dns_name}",
+      name: "api.demo-aws.example.com",
+    });
+    expect(o.output?.api_endpoint?.value).toBe("https://api.demo-aws.example.com:6443");
+  });
+});
+
+describe("AWS security groups", () => {
+  const adminCidrs = fc.uniqueArray(fc.constantFrom("0.0.0.0/0", "::/0", "192.0.2.0/24", "2001:db8::/32", "10.10.0.0/16"), {
+    minLength: 1,
+    maxLength: 4,
+  });
+  it("never open etcd, kubelet or VXLAN to a CIDR; SSH and the API only from the admin networks", () => {
+    fc.assert(
+      fc.property(adminCidrs, (cidrs) => {
+        const tf = synthJson(awsCluster([[["adminCidrs"], cidrs]]));
+        const rules = Object.values(res(tf, "aws_vpc_security_group_ingress_rule"));
+        for (const r of rules) {
+          const covers = (p: number) => (r.from_port as number) <= p && p <= (r.to_port as number);
+          const fromCidr = r.cidr_ipv4 !== undefined || r.cidr_ipv6 !== undefined;
+          if (fromCidr) for (const p of INTERNAL_PORTS) expect(covers(p), JSON.stringify(r)).toBe(false);
+          if (INTERNAL_PORTS.some(covers))
+            expect(String(r.referenced_security_group_id)).toMatch(/^\$\{aws_security_group\.secgroup_(cluster|etcd)\.id\}$/);
+        }
+        const from = (port: number) =>
+          rules
+            .filter((r) => r.from_port === port && (r.cidr_ipv4 || r.cidr_ipv6))
+            .map((r) => String(r.cidr_ipv4 ?? r.cidr_ipv6))
+            .sort();
+        expect(from(PORTS.ssh)).toEqual([...cidrs].sort());
+        expect(from(PORTS.apiserver)).toEqual([...cidrs].sort());
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
+
+describe("AWS cluster file mistakes", () => {
+  const problem = (changes: [path: (string | number)[], value: unknown][]) => {
+    try {
+      awsCluster(changes);
+    } catch (e) {
+      if (e instanceof ClusterFileError) return `${e.problems[0]?.path}: ${e.problems[0]?.message}`;
+      throw e;
+    }
+    return "accepted";
+  };
+  it("reports each one at its field", () => {
+    expect(problem([[["aws", "region"], "eu-frankfurt"]])).toBe("aws.region: must be an AWS region such as eu-central-1");
+    expect(problem([[["aws", "zones"], 0]])).toBe("aws.zones: needs at least one availability zone");
+    expect(problem([[["aws", "zones"], []]])).toBe("aws.zones: needs at least one availability zone");
+    expect(problem([[["aws", "zones"], ["us-east-1a"]]])).toBe("aws.zones[0]: us-east-1a is not a zone of region eu-central-1");
+    expect(problem([[["workers", 0, "instanceType"], undefined]])).toBe("workers[0].instanceType: is required (text)");
+    expect(problem([[["workers", 0, "instanceType"], "t4g.large"]])).toBe(
+      "workers[0].instanceType: t4g.large is a Graviton (arm64) type, but image.arch is amd64; set image.arch: arm64",
+    );
+    expect(problem([[["workers", 0, "flavor"], "m1.large"]])).toBe(
+      'workers[0].flavor: unknown field "flavor": it belongs to cloud: openstack, and this file says cloud: aws',
+    );
+    expect(problem([[["network", "nodes"], "10.0.0.0/22"]])).toMatch(/^network\.nodes: 10\.0\.0\.0\/22 is too small on AWS/);
+  });
+});
