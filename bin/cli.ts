@@ -4,6 +4,7 @@ import { relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ClusterFileError, type Cluster, loadCluster } from "../stacks/model/load";
 import { UsageError, reportAndExit } from "./errors";
+import { imageCommands } from "./image";
 
 /** The embedded demo, used when no file is given; found relative to the project, not the cwd. */
 const DEMO = resolve(__dirname, "..", "clusters", "demo-openstack.yaml");
@@ -19,6 +20,9 @@ export function program(): Command {
     .description("One YAML file per cluster → Terraform for Kubernetes on Flatcar (OpenStack, AWS)")
     .version(require("../package.json").version as string)
     .showHelpAfterError("(run slipway --help for usage)")
+    // options before a command are slipway's own; after it they are the command's
+    // (`slipway image fetch --version 4230.2.3` is not `slipway --version`)
+    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(`slipway: ${text}`) })
     .exitOverride();
 
@@ -71,6 +75,7 @@ export function program(): Command {
       await renderCommand(cluster, opts);
     });
 
+  imageCommands(cli);
   return cli;
 }
 
@@ -104,7 +109,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (e instanceof ClusterFileError) reportAndExit(e.message, 1);
     if (e instanceof UsageError) reportAndExit(`slipway: ${e.message}`, 2);
-    if (e instanceof Error && e.name === "SynthError") reportAndExit(e.message, 1);
+    if (e instanceof Error && (e.name === "SynthError" || e.name === "ImageError"))
+      reportAndExit(e instanceof Error && e.name === "ImageError" ? `slipway: ${e.message}` : e.message, 1);
     reportAndExit(
       `slipway: internal error: ${e instanceof Error ? e.message : String(e)}` +
         (process.env.SLIPWAY_DEBUG ? `\n${e instanceof Error ? e.stack : ""}` : "\n(set SLIPWAY_DEBUG=1 to see where)"),

@@ -1,0 +1,38 @@
+// Errors the image commands report as one line (exit 1), never with a stack trace.
+export class ImageError extends Error {
+  override name = "ImageError";
+}
+
+/** Why a connection failed, as an operator would phrase it. */
+export function networkReason(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+  const code = cause?.code ?? (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host not found";
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "timed out";
+    case "ECONNRESET":
+    case "EPIPE":
+    case "UND_ERR_SOCKET":
+      return "connection reset";
+    case "ERR_STREAM_PREMATURE_CLOSE":
+      return "connection closed early";
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
+      return `the server's TLS certificate is not trusted (${code}; set cacert in clouds.yaml or OS_CACERT)`;
+    default:
+      return cause?.message ?? (e as Error)?.message ?? String(e);
+  }
+}
+
+/** A network error as an operator would phrase it. */
+export function describeNetworkError(url: string, e: unknown): string {
+  return `cannot reach ${url}: ${networkReason(e)}`;
+}

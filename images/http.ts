@@ -1,0 +1,74 @@
+// HTTP for the image commands, on node:http/https: streaming both ways with back-pressure, any
+// port (fetch() refuses some), a private CA or no verification when the operator's cloud says so,
+// redirects followed for reads. Network failures become one ImageError line.
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
+import { describeNetworkError, ImageError } from "./errors";
+
+export interface Tls {
+  /** PEM bundle of CAs to trust instead of the system's */
+  ca?: Buffer;
+  /** do not verify the server's certificate (clouds.yaml `verify: false`) */
+  insecure?: boolean;
+}
+
+export interface RequestOptions {
+  headers?: OutgoingHttpHeaders;
+  /** a whole body, or a stream sent as it is read (Content-Length must then be in headers) */
+  body?: string | Buffer | Readable;
+  tls?: Tls;
+  /** called with the request once it exists, so a caller can abort it (destroy) */
+  onRequest?: (req: import("node:http").ClientRequest) => void;
+}
+
+const MAX_REDIRECTS = 5;
+
+/** One HTTP exchange; resolves with the response head (read or drain its body). */
+export function request(method: string, url: string, opts: RequestOptions = {}, redirects = 0): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const send = u.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = send(
+      u,
+      {
+        method,
+        headers: { "User-Agent": "slipway", ...opts.headers },
+        ...(u.protocol === "https:" ? { ca: opts.tls?.ca, rejectUnauthorized: !opts.tls?.insecure } : {}),
+      },
+      (res) => {
+        const location = res.headers.location;
+        if ((method === "GET" || method === "HEAD") && res.statusCode && [301, 302, 303, 307, 308].includes(res.statusCode) && location) {
+          res.resume();
+          if (redirects >= MAX_REDIRECTS) return reject(new ImageError(`${url}: more than ${MAX_REDIRECTS} redirects`));
+          return resolve(request(method, new URL(location, u).toString(), opts, redirects + 1));
+        }
+        resolve(res);
+      },
+    );
+    opts.onRequest?.(req);
+    req.on("error", (e) => reject(e instanceof ImageError ? e : new ImageError(describeNetworkError(url, e))));
+    const body = opts.body;
+    if (body === undefined) req.end();
+    else if (typeof body === "string" || Buffer.isBuffer(body)) req.end(body);
+    else {
+      body.on("error", (e) => req.destroy(e));
+      body.pipe(req);
+    }
+  });
+}
+
+export async function readBody(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** GET a small text file; undefined when it does not exist (404). */
+export async function getText(url: string, tls?: Tls): Promise<string | undefined> {
+  const res = await request("GET", url, { tls });
+  const text = await readBody(res);
+  if (res.statusCode === 404) return undefined;
+  if (!res.statusCode || res.statusCode >= 300) throw new ImageError(`${url}: HTTP ${res.statusCode} ${res.statusMessage}`);
+  return text;
+}
