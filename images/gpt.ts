@@ -42,18 +42,18 @@ function readAt(fd: number, lba: bigint, bytes: number): Buffer {
   return b;
 }
 
-function readHeader(fd: number, file: string): { header: Buffer; entries: Buffer; gpt: Gpt } {
+function readHeader(fd: number, file: string, shown = file): { header: Buffer; entries: Buffer; gpt: Gpt } {
   const header = readAt(fd, 1n, SECTOR);
-  if (header.toString("latin1", 0, 8) !== SIGNATURE) throw new ImageError(`${file} has no GUID partition table: not a Flatcar disk image`);
+  if (header.toString("latin1", 0, 8) !== SIGNATURE) throw new ImageError(`${shown} has no GUID partition table: not a Flatcar disk image`);
   const size = header.readUInt32LE(12);
   const check = Buffer.from(header.subarray(0, size));
   check.writeUInt32LE(0, 16);
-  if (crc32(check) !== header.readUInt32LE(16)) throw new ImageError(`${file}: the partition table header is damaged (CRC mismatch)`);
+  if (crc32(check) !== header.readUInt32LE(16)) throw new ImageError(`${shown}: the partition table header is damaged (CRC mismatch)`);
   const entriesLba = header.readBigUInt64LE(72);
   const entryCount = header.readUInt32LE(80);
   const entrySize = header.readUInt32LE(84);
   const entries = readAt(fd, entriesLba, entryCount * entrySize);
-  if (crc32(entries) !== header.readUInt32LE(88)) throw new ImageError(`${file}: the partition entries are damaged (CRC mismatch)`);
+  if (crc32(entries) !== header.readUInt32LE(88)) throw new ImageError(`${shown}: the partition entries are damaged (CRC mismatch)`);
   const partitions: Partition[] = [];
   for (let i = 0; i < entryCount; i++) {
     const e = entries.subarray(i * entrySize, (i + 1) * entrySize);
@@ -70,10 +70,11 @@ function readHeader(fd: number, file: string): { header: Buffer; entries: Buffer
   return { header, entries, gpt: { sectors, lastUsableLba: header.readBigUInt64LE(48), entriesLba, entryCount, entrySize, partitions } };
 }
 
-export function readGpt(file: string): Gpt {
+/** `shown` names the file in messages (the user's image, not a scratch copy of it) */
+export function readGpt(file: string, shown = file): Gpt {
   const fd = openSync(file, "r");
   try {
-    return readHeader(fd, file).gpt;
+    return readHeader(fd, file, shown).gpt;
   } finally {
     closeSync(fd);
   }

@@ -7,7 +7,18 @@
 //             supermin appliance the build host may not have; debugfs needs only e2fsprogs.)
 // Both check the filesystem with e2fsck before and after, and the caller reads every written file
 // back. Paths are absolute inside ROOT.
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { sha512File } from "./digest";
@@ -62,9 +73,41 @@ export async function fsck(r: FsRange, repair: boolean): Promise<void> {
   );
 }
 
-export async function resizeFs(r: FsRange): Promise<void> {
-  // an explicit size: the "device" is the whole disk file, whose end holds the backup GPT
-  await run("resize2fs", [spec(r), `${Math.floor(r.size / 1024)}K`], "growing the ROOT filesystem");
+/**
+ * Grows the filesystem to fill its (already grown) partition. resize2fs cannot do it in place
+ * inside a disk file: given `disk?offset=N` it truncates the file to the filesystem's size,
+ * ignoring the offset, and would cut off the end of ROOT and the backup GPT. So the partition is
+ * copied out, resized on its own and copied back, whole (a sparse copy back could leave stale
+ * blocks where resize2fs wrote zeros).
+ */
+export async function resizeFs(r: FsRange, oldSize: number): Promise<void> {
+  const part = join(dirname(r.disk), "root.partition");
+  try {
+    await run(
+      "dd",
+      [
+        `if=${r.disk}`,
+        `of=${part}`,
+        "bs=4M",
+        "iflag=skip_bytes,count_bytes",
+        `skip=${r.offset}`,
+        `count=${oldSize}`,
+        "conv=sparse",
+        "status=none",
+      ],
+      "copying ROOT out",
+    );
+    truncateSync(part, r.size);
+    await run("e2fsck", ["-fy", part], "checking the ROOT filesystem", { ok: [0, 1] });
+    await run("resize2fs", [part], "growing the ROOT filesystem");
+    await run(
+      "dd",
+      [`if=${part}`, `of=${r.disk}`, "bs=4M", "oflag=seek_bytes", `seek=${r.offset}`, "conv=notrunc", "status=none"],
+      "copying ROOT back",
+    );
+  } finally {
+    rmSync(part, { force: true });
+  }
 }
 
 /** debugfs ignores failing requests (exit 0); collect the lines that are errors */
@@ -72,7 +115,7 @@ function debugfsErrors(stderr: string): string[] {
   return stderr
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l && !/^debugfs \d/.test(l) && !/File exists/.test(l));
+    .filter((l) => l && !/^debugfs \d/.test(l) && !/File exists|already exists/.test(l));
 }
 
 export async function placeWithDebugfs(r: FsRange, plan: Plan): Promise<void> {

@@ -13,6 +13,7 @@ const PACKAGES: Record<string, string> = {
   losetup: "mount",
   mount: "mount",
   umount: "mount",
+  dd: "coreutils",
 };
 
 const running = new Set<ChildProcess>();
