@@ -100,4 +100,54 @@ export function imageCommands(cli: Command): void {
       process.stdout.write(`${built.path}\n`);
     },
   );
+
+  image
+    .command("upload")
+    .description("upload an image to Glance (Keystone v3), verified by SHA-512; an identical image already there is reused")
+    .argument("[file]", "the image (default: the most recently fetched Flatcar release in the cache)")
+    .requiredOption("--name <name>", "Glance image name (clusters select the most recent image by name or by properties)")
+    .option("--cloud <name>", "cloud in clouds.yaml (default: $OS_CLOUD, else the OS_* environment)")
+    .option("--property <key=value>", "image property, repeatable (adds to or overrides os_distro, os_version, …)", collectProperty, {})
+    .addOption(
+      new Option("--visibility <visibility>", "who may use the image")
+        .choices(["private", "shared", "community", "public"])
+        .default("private"),
+    )
+    .option("--cache-dir <dir>", "slipway's cache, where the default file is looked for")
+    .action(
+      async (
+        file: string | undefined,
+        opts: { name: string; cloud?: string; property: Record<string, string>; visibility: "private"; cacheDir?: string },
+      ) => {
+        if (!opts.name.trim() || opts.name.length > 255) throw new UsageError("--name must be 1 to 255 characters");
+        const { uploadImage } = require("../images/upload") as typeof import("../images/upload");
+        const { latestCached } = require("../images/fetch") as typeof import("../images/fetch");
+        let path = file;
+        if (!path) {
+          path = latestCached(opts.cacheDir);
+          process.stderr.write(`No file given: uploading the most recently fetched image, ${path}\n`);
+        }
+        const r = await uploadImage({
+          file: path,
+          name: opts.name,
+          cloud: opts.cloud,
+          properties: opts.property,
+          visibility: opts.visibility,
+        });
+        process.stdout.write(`${r.id}\n`);
+      },
+    );
+}
+
+/** --property k=v, repeatable; Glance's own fields are refused (they have their own flags or are Glance's). */
+function collectProperty(value: string, previous: Record<string, string>): Record<string, string> {
+  const m = /^([A-Za-z0-9_:.-]+)=(.*)$/s.exec(value);
+  if (!m) throw new UsageError(`--property ${value}: expected key=value (key: letters, digits, _ : . -)`);
+  const { RESERVED } = require("../images/upload") as typeof import("../images/upload");
+  const key = m[1] as string;
+  if (RESERVED.has(key))
+    throw new UsageError(
+      `--property ${key}: that is Glance's own field, not a property${key === "visibility" ? " (use --visibility)" : ""}`,
+    );
+  return { ...previous, [key]: m[2] as string };
 }

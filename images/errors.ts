@@ -3,8 +3,19 @@ export class ImageError extends Error {
   override name = "ImageError";
 }
 
+/** A connection that could not be made or broke off; `reason` is networkReason()'s phrase. */
+export class NetworkError extends ImageError {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`cannot reach ${url}: ${reason}`);
+  }
+}
+
 /** Why a connection failed, as an operator would phrase it. */
 export function networkReason(e: unknown): string {
+  if (e instanceof NetworkError) return e.reason;
   const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (e as NodeJS.ErrnoException)?.code;
   switch (code) {
@@ -30,9 +41,4 @@ export function networkReason(e: unknown): string {
     default:
       return cause?.message ?? (e as Error)?.message ?? String(e);
   }
-}
-
-/** A network error as an operator would phrase it. */
-export function describeNetworkError(url: string, e: unknown): string {
-  return `cannot reach ${url}: ${networkReason(e)}`;
 }

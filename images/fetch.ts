@@ -8,7 +8,7 @@
 // 4. Only then is it renamed into place, with its .slipway.json beside it. A failure at any point
 //    removes the scratch files: nothing in the cache can be mistaken for a good image.
 // A cached image whose .slipway.json still describes it is reused without downloading anything.
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -153,4 +153,19 @@ export async function fetchImage(opts: FetchOptions): Promise<CachedImage> {
     scratch.delete(partial);
     scratch.delete(unpacked);
   }
+}
+
+/** The most recently verified Flatcar image in the cache (for commands given no file). */
+export function latestCached(cacheDir = defaultCacheDir()): string {
+  const root = join(cacheDir, "images");
+  const found = existsSync(root)
+    ? readdirSync(root, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(`${IMAGE_FILE}.slipway.json`))
+        .map((f) => join(root, f.slice(0, -".slipway.json".length)))
+        .filter((f) => readInfo(f)?.flatcar)
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+    : [];
+  if (!found[0]) throw new ImageError(`no verified Flatcar image in ${root}: run slipway image fetch first, or name the file`);
+  return found[0];
 }

@@ -4,7 +4,7 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
-import { describeNetworkError, ImageError } from "./errors";
+import { ImageError, NetworkError, networkReason } from "./errors";
 
 export interface Tls {
   /** PEM bundle of CAs to trust instead of the system's */
@@ -47,7 +47,7 @@ export function request(method: string, url: string, opts: RequestOptions = {}, 
       },
     );
     opts.onRequest?.(req);
-    req.on("error", (e) => reject(e instanceof ImageError ? e : new ImageError(describeNetworkError(url, e))));
+    req.on("error", (e) => reject(e instanceof ImageError ? e : new NetworkError(url, networkReason(e))));
     const body = opts.body;
     if (body === undefined) req.end();
     else if (typeof body === "string" || Buffer.isBuffer(body)) req.end(body);

@@ -1,0 +1,199 @@
+// `slipway image upload`: a disk image into Glance, verified and idempotent.
+//
+//   1. the file is checked (exists, format from its bytes, virtual size) before any network call
+//   2. Keystone v3 → token and the image endpoint (clouds.yaml cloud or OS_* environment)
+//   3. an active image with the same name and size is looked for; only then is the file hashed,
+//      and one with the same SHA-512 is reused (its properties brought up to date) — nothing sent
+//   4. otherwise the image is created and the file streamed to it while its SHA-512 is computed;
+//      Glance's os_hash_value must equal it
+//   5. a failure or an interrupt after step 4 began deletes the image: no half image is left
+// Properties: os_distro=flatcar, os_type=linux, architecture, os_version (Flatcar's release),
+// flatcar_channel, slipway_kubernetes (what is baked in) from the image's .slipway.json, then
+// --property k=v, which wins. min_disk is the image's virtual size, so Nova refuses flavors whose
+// disk cannot hold it instead of booting a broken machine.
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from "node:fs";
+import type { ClientRequest } from "node:http";
+import { loadCredentials } from "./clouds";
+import { hasher, sha512File } from "./digest";
+import { ImageError, NetworkError, networkReason } from "./errors";
+import { formatOf } from "./format";
+import { Glance, type GlanceImage } from "./glance";
+import { whileInterruptible } from "./interrupt";
+import { authenticate } from "./keystone";
+import { type ImageInfo, readInfo } from "./metadata";
+import { progress } from "./progress";
+
+export interface UploadOptions {
+  file: string;
+  name: string;
+  cloud?: string;
+  properties: Record<string, string>;
+  visibility: "private" | "shared" | "community" | "public";
+  log?: (line: string) => void;
+}
+
+export interface Uploaded {
+  id: string;
+  name: string;
+  reused: boolean;
+  sha512: string;
+  bytes: number;
+  seconds: number;
+}
+
+/** Fields Glance owns or that have their own flags: not settable with --property. */
+export const RESERVED = new Set([
+  "id",
+  "name",
+  "status",
+  "visibility",
+  "protected",
+  "os_hidden",
+  "checksum",
+  "os_hash_algo",
+  "os_hash_value",
+  "size",
+  "virtual_size",
+  "owner",
+  "disk_format",
+  "container_format",
+  "created_at",
+  "updated_at",
+  "tags",
+  "direct_url",
+  "locations",
+  "self",
+  "file",
+  "schema",
+  "stores",
+]);
+
+const GiB = 1024 ** 3;
+
+/** The disk size a machine needs for the image: qcow2's header says it; raw is its own size. */
+function virtualSize(file: string, format: string, size: number): number {
+  if (format !== "qcow2") return size;
+  const b = Buffer.alloc(8);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, b, 0, 8, 24);
+  } finally {
+    closeSync(fd);
+  }
+  return Number(b.readBigUInt64BE(0));
+}
+
+function propertiesFor(info: ImageInfo | undefined): Record<string, string> {
+  const p: Record<string, string> = { os_distro: "flatcar", os_type: "linux" };
+  if (info?.flatcar) {
+    p.os_version = info.flatcar.version;
+    p.flatcar_channel = info.flatcar.channel;
+    p.architecture = info.flatcar.arch === "arm64" ? "aarch64" : "x86_64";
+  }
+  if (info?.kubernetes) p.slipway_kubernetes = info.kubernetes.version;
+  return p;
+}
+
+export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const started = Date.now();
+  if (!existsSync(opts.file)) throw new ImageError(`${opts.file}: no such file`);
+  const st = statSync(opts.file);
+  if (!st.isFile()) throw new ImageError(`${opts.file}: not a file`);
+  if (st.size === 0) throw new ImageError(`${opts.file}: empty file`);
+  const info = readInfo(opts.file);
+  const format = info?.format ?? formatOf(opts.file);
+  const properties = { ...propertiesFor(info), ...opts.properties };
+  const minDisk = Math.ceil(virtualSize(opts.file, format, st.size) / GiB);
+
+  const creds = loadCredentials(opts.cloud);
+  const session = await authenticate(creds);
+  const glance = new Glance(session);
+  log(`Glance at ${session.imageEndpoint} (${creds.source})`);
+
+  // the same image already there? Hash only when a same-named image of the same size exists
+  const candidates = (
+    await glance.list({ name: opts.name, size_min: String(st.size), size_max: String(st.size), status: "active" })
+  ).filter((i) => i.name === opts.name && i.size === st.size);
+  let known = info?.sha512;
+  if (candidates.length > 0) {
+    if (!known) {
+      const bar = progress(`Checking ${opts.file} against ${candidates.length} image(s) named ${opts.name}`, st.size);
+      known = await sha512File(opts.file, (n) => bar.tick(n));
+      bar.done();
+    }
+    const same = candidates.find((i) => i.os_hash_algo === "sha512" && i.os_hash_value === known);
+    if (same) {
+      const stale = Object.fromEntries(Object.entries(properties).filter(([k, v]) => same[k] !== v));
+      await glance.setProperties(same.id, stale, same);
+      log(
+        `${opts.name}: already in Glance as ${same.id} (same name and SHA-512); nothing uploaded${Object.keys(stale).length ? `, properties updated: ${Object.keys(stale).join(", ")}` : ""}`,
+      );
+      return { id: same.id, name: opts.name, reused: true, sha512: known, bytes: 0, seconds: (Date.now() - started) / 1000 };
+    }
+  }
+
+  const image: GlanceImage = await glance.create({
+    name: opts.name,
+    disk_format: format,
+    container_format: "bare",
+    visibility: opts.visibility,
+    min_disk: minDisk,
+    tags: ["slipway"],
+    ...properties,
+  });
+  let req: ClientRequest | undefined;
+  let interrupted = false;
+  const deleteImage = async () => {
+    interrupted = true;
+    req?.destroy();
+    try {
+      await glance.delete(image.id);
+      log(`deleted the incomplete image ${image.id}`);
+    } catch (e) {
+      log(
+        `could not delete the incomplete image ${image.id} (${(e as Error).message}); delete it with: openstack image delete ${image.id}`,
+      );
+    }
+  };
+
+  return whileInterruptible(deleteImage, async () => {
+    const bar = progress(`Uploading ${opts.file} (${format})`, st.size);
+    const h = hasher((n) => bar.tick(n));
+    const source = createReadStream(opts.file, { highWaterMark: 1 << 20 }).pipe(h.transform);
+    try {
+      await glance.upload(image.id, source, st.size, (r) => {
+        req = r;
+      });
+      bar.done();
+      if (h.bytes() !== st.size) throw new ImageError(`${opts.file} changed while it was uploaded (${h.bytes()} of ${st.size} bytes sent)`);
+      const sha512 = h.digest();
+      let stored = await glance.get(image.id);
+      // Glance finishes storing before it answers; a slow store may still say "saving" briefly
+      for (let i = 0; i < 30 && stored.status === "saving"; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        stored = await glance.get(image.id);
+      }
+      if (stored.status !== "active") throw new ImageError(`Glance left image ${image.id} in status "${stored.status}" after the upload`);
+      if (stored.os_hash_algo !== "sha512" || stored.os_hash_value !== sha512)
+        throw new ImageError(
+          `Glance stored ${stored.os_hash_algo ?? "no hash"} ${String(stored.os_hash_value ?? "").slice(0, 16)}…, but the file's SHA-512 is ${sha512.slice(0, 16)}…: the upload was corrupted`,
+        );
+      const seconds = (Date.now() - started) / 1000;
+      log(
+        `${opts.name}: uploaded as ${image.id}, ${(st.size / 1048576).toFixed(1)} MiB, SHA-512 verified by Glance (${seconds.toFixed(1)} s)`,
+      );
+      return { id: image.id, name: opts.name, reused: false, sha512, bytes: st.size, seconds };
+    } catch (e) {
+      bar.done();
+      // interrupted: the signal handler is deleting the image and will exit; wait for it
+      if (interrupted) return new Promise<never>(() => {});
+      await deleteImage();
+      if (e instanceof NetworkError || !(e instanceof ImageError))
+        throw new ImageError(
+          `upload of ${opts.file} broke off after ${h.bytes().toLocaleString("en")} of ${st.size.toLocaleString("en")} bytes: ${networkReason(e)}; the image was deleted`,
+        );
+      throw new ImageError(`${e.message}; the image was deleted`);
+    }
+  });
+}
