@@ -162,9 +162,11 @@ export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
     const h = hasher((n) => bar.tick(n));
     const source = createReadStream(opts.file, { highWaterMark: 1 << 20 }).pipe(h.transform);
     try {
+      const sending = Date.now();
       await glance.upload(image.id, source, st.size, (r) => {
         req = r;
       });
+      const transfer = (Date.now() - sending) / 1000;
       bar.done();
       if (h.bytes() !== st.size) throw new ImageError(`${opts.file} changed while it was uploaded (${h.bytes()} of ${st.size} bytes sent)`);
       const sha512 = h.digest();
@@ -180,8 +182,9 @@ export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
           `Glance stored ${stored.os_hash_algo ?? "no hash"} ${String(stored.os_hash_value ?? "").slice(0, 16)}…, but the file's SHA-512 is ${sha512.slice(0, 16)}…: the upload was corrupted`,
         );
       const seconds = (Date.now() - started) / 1000;
+      const mib = st.size / 1048576;
       log(
-        `${opts.name}: uploaded as ${image.id}, ${(st.size / 1048576).toFixed(1)} MiB, SHA-512 verified by Glance (${seconds.toFixed(1)} s)`,
+        `${opts.name}: uploaded as ${image.id}, ${mib.toFixed(1)} MiB in ${transfer.toFixed(1)} s (${(mib / Math.max(transfer, 0.001)).toFixed(1)} MiB/s), SHA-512 verified by Glance; ${seconds.toFixed(1)} s in all`,
       );
       return { id: image.id, name: opts.name, reused: false, sha512, bytes: st.size, seconds };
     } catch (e) {

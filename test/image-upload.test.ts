@@ -142,7 +142,9 @@ describe("slipway image upload (real Keystone and Glance)", () => {
       { cwd, env: env() },
     );
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stderr).toMatch(/flatcar-stable: uploaded as [0-9a-f-]{36}, [\d.]+ MiB, SHA-512 verified by Glance/);
+    expect(up.stderr).toMatch(
+      /flatcar-stable: uploaded as [0-9a-f-]{36}, [\d.]+ MiB in [\d.]+ s \([\d.]+ MiB\/s\), SHA-512 verified by Glance; [\d.]+ s in all/,
+    );
     expect(up.stderr).not.toContain(os.demo.password);
     const id = up.stdout.trim();
     const [image] = await imagesNamed("flatcar-stable");

@@ -1,12 +1,14 @@
-// npm run bench — synthesis wall time and peak memory of the demo and of clusters with 30, 300 and
+// npm run bench — (1) synthesis wall time and peak memory of the demo and of clusters with 30, 300 and
 // 1,000 workers, each beside an empty cdktf app synthesized in the same run. Every number is the
 // median of RUNS runs of a fresh process (what an operator or CI pays), peak RSS is the maximum.
 // Target: 3 etcd + 3 masters + 1,000 workers in ≤ 3 s and ≤ 300 MiB on 2 cores, growing linearly.
+// (2) image upload to a local Glance against curl (upload.ts). BENCH=synth or BENCH=upload runs one.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { uploadBench } from "./upload";
 
 const ROOT = join(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -59,40 +61,49 @@ const cases: { name: string; file: string; workers: number }[] = [
   ...[30, 300, 1000].map((n) => ({ name: `3 etcd + 3 masters + ${n} workers`, file: clusterFile(n), workers: n })),
 ];
 
-try {
-  let i = 0;
-  const rows = cases.map((c) => {
-    const out = () => join(work, `out-${i++}`);
-    const slip = series(() => [join(ROOT, "bin", "slipway.js"), "synth", c.file, "--out", out()]);
-    const empty = series(() => [join(__dirname, "empty-app.cjs"), out()]);
-    return { ...c, slip, empty };
-  });
+function synthBench(): boolean {
+  try {
+    let i = 0;
+    const rows = cases.map((c) => {
+      const out = () => join(work, `out-${i++}`);
+      const slip = series(() => [join(ROOT, "bin", "slipway.js"), "synth", c.file, "--out", out()]);
+      const empty = series(() => [join(__dirname, "empty-app.cjs"), out()]);
+      return { ...c, slip, empty };
+    });
 
-  const pad = (s: string, n: number) => s.padEnd(n);
-  const num = (x: number, d = 0) => x.toFixed(d).padStart(7);
-  console.log(
-    `\nslipway synth — median of ${RUNS} runs, fresh process each, node ${process.version}, ${require("node:os").cpus().length} cores\n`,
-  );
-  console.log(
-    `${pad("cluster", 36)}  ${"wall ms".padStart(7)}  ${"RSS MiB".padStart(7)}  │  ${"empty ms".padStart(8)}  ${"RSS MiB".padStart(7)}  │  ${"over empty".padStart(10)}`,
-  );
-  console.log("─".repeat(100));
-  for (const r of rows)
+    const pad = (s: string, n: number) => s.padEnd(n);
+    const num = (x: number, d = 0) => x.toFixed(d).padStart(7);
     console.log(
-      `${pad(r.name, 36)}  ${num(r.slip.wallMs)}  ${num(r.slip.rssMiB)}  │  ${num(r.empty.wallMs).padStart(8)}  ${num(r.empty.rssMiB)}  │  ${num(r.slip.wallMs - r.empty.wallMs).padStart(7)} ms`,
+      `\nslipway synth — median of ${RUNS} runs, fresh process each, node ${process.version}, ${require("node:os").cpus().length} cores\n`,
     );
-  const w = rows.slice(2);
-  const a = w[1] as (typeof rows)[number];
-  const b = w[2] as (typeof rows)[number];
-  const perWorker = (b.slip.wallMs - a.slip.wallMs) / (b.workers - a.workers);
-  console.log(
-    `\ngrowth 300 → 1,000 workers: ${(perWorker * 1000).toFixed(1)} µs and ${(((b.slip.rssMiB - a.slip.rssMiB) / (b.workers - a.workers)) * 1024).toFixed(1)} KiB per worker`,
-  );
-  const ok = b.slip.wallMs <= 3000 && b.slip.rssMiB <= 300;
-  console.log(
-    `target 1,000 workers ≤ 3,000 ms and ≤ 300 MiB: ${ok ? "met" : "MISSED"} (${b.slip.wallMs.toFixed(0)} ms, ${b.slip.rssMiB.toFixed(0)} MiB)`,
-  );
-  process.exitCode = ok ? 0 : 1;
-} finally {
-  rmSync(work, { recursive: true, force: true });
+    console.log(
+      `${pad("cluster", 36)}  ${"wall ms".padStart(7)}  ${"RSS MiB".padStart(7)}  │  ${"empty ms".padStart(8)}  ${"RSS MiB".padStart(7)}  │  ${"over empty".padStart(10)}`,
+    );
+    console.log("─".repeat(100));
+    for (const r of rows)
+      console.log(
+        `${pad(r.name, 36)}  ${num(r.slip.wallMs)}  ${num(r.slip.rssMiB)}  │  ${num(r.empty.wallMs).padStart(8)}  ${num(r.empty.rssMiB)}  │  ${num(r.slip.wallMs - r.empty.wallMs).padStart(7)} ms`,
+      );
+    const w = rows.slice(2);
+    const a = w[1] as (typeof rows)[number];
+    const b = w[2] as (typeof rows)[number];
+    const perWorker = (b.slip.wallMs - a.slip.wallMs) / (b.workers - a.workers);
+    console.log(
+      `\ngrowth 300 → 1,000 workers: ${(perWorker * 1000).toFixed(1)} µs and ${(((b.slip.rssMiB - a.slip.rssMiB) / (b.workers - a.workers)) * 1024).toFixed(1)} KiB per worker`,
+    );
+    const ok = b.slip.wallMs <= 3000 && b.slip.rssMiB <= 300;
+    console.log(
+      `target 1,000 workers ≤ 3,000 ms and ≤ 300 MiB: ${ok ? "met" : "MISSED"} (${b.slip.wallMs.toFixed(0)} ms, ${b.slip.rssMiB.toFixed(0)} MiB)`,
+    );
+    return ok;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
+
+(async () => {
+  const only = process.env.BENCH;
+  const synthOk = only === "upload" ? true : synthBench();
+  const uploadOk = only === "synth" ? true : await uploadBench(Number(process.env.BENCH_UPLOAD_RUNS ?? 3));
+  process.exitCode = synthOk && uploadOk ? 0 : 1;
+})();
