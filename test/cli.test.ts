@@ -249,11 +249,11 @@ describe("slipway render", () => {
 
   it("renders running at the same time against a fresh PKI directory share one CA", async () => {
     const fresh = join(work.dir, "fresh-pki");
-    const outs = [0, 1, 2].map((i) => join(work.dir, `par-${i}.ign`));
+    const outs = [0, 1, 2, 0, 1, 2].map((i, n) => join(work.dir, `par-${n}-${i}.ign`));
     await renderWithCli(
       DEMO_FILE,
       fresh,
-      outs.map((out, i) => ({ args: ["--role", "etcd", "--index", String(i)], out })),
+      outs.map((out, n) => ({ args: ["--role", "etcd", "--index", String(n % 3)], out })),
     );
     const caOf = (f: string) => {
       const c = JSON.parse(readFileSync(f, "utf8")) as { storage: { files: { path: string; contents: { source: string } }[] } };

@@ -90,16 +90,28 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const holder = Number(readFileSync(lock, "utf8").trim());
-      let alive = false;
+      let text = "";
       try {
-        process.kill(holder, 0);
-        alive = holder > 0;
+        text = readFileSync(lock, "utf8").trim();
       } catch {
-        alive = false;
+        continue; // released meanwhile: try again
+      }
+      // an empty lock is one being written right now (create and write are two steps): its
+      // holder is alive. Only a lock naming a process that is gone is taken over.
+      const holder = /^\d+$/.test(text) ? Number(text) : 0;
+      let alive = true;
+      if (holder > 0) {
+        try {
+          process.kill(holder, 0);
+        } catch (err) {
+          alive = (err as NodeJS.ErrnoException).code === "EPERM";
+        }
       }
       if (!alive) rmSync(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`the PKI directory ${dir} stays locked by process ${holder}`);
+      else if (Date.now() > deadline)
+        throw new Error(
+          `the PKI directory ${dir} stays locked ${holder ? `by process ${holder}` : `(${lock} is empty; remove it if no slipway is running)`}`,
+        );
       else await new Promise((r) => setTimeout(r, 50));
     }
   }
