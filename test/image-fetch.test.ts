@@ -2,7 +2,7 @@
 // generated image, checks the OpenPGP signature of its DIGESTS and the SHA-512 of every byte, and
 // caches it. Each way a download can be bad is served once and must be rejected, leaving nothing
 // in the cache that looks like an image.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FileServer, serveFiles } from "./helpers/file-server";
 import { flatcarLikeDisk, IMAGE, publish, sign, type TestKey, testKey } from "./helpers/flatcar-release";
 import { freePort } from "./helpers/ports";
+import { ROOT } from "./helpers/clusters";
 import { slipwayAsync } from "./helpers/run";
 import { readPublicKey, verifyDetached } from "../images/verify";
 
@@ -96,6 +97,24 @@ describe("slipway image fetch", () => {
     expect(second.stdout.trim()).toBe(path);
     expect(second.stderr).toContain("nothing to download");
     expect(server.requests.get(path404) ?? 0).toBe(before);
+  });
+
+  it("shows a progress bar with bytes and rate on a terminal", async () => {
+    const cache = join(work, "cache-tty");
+    const cmd = [process.execPath, join(ROOT, "bin", "slipway.js"), ...fetchArgs("4230.2.3", cache)].map((a) => `'${a}'`).join(" ");
+    // script(1) gives the command a pseudo-terminal, as an operator's shell would
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn("script", ["-qfec", cmd, "/dev/null"], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, COLUMNS: "120" },
+      });
+      let text = "";
+      p.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
+      p.on("error", reject);
+      p.on("close", (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}: ${text}`))));
+    });
+    expect(out).toMatch(/Downloading flatcar_production_openstack_image\.img \[[█░=\- ]+\] 100% [\d.]+ MiB\/[\d.]+ MiB [\d.]+ MiB\/s/);
+    expect(out).not.toMatch(/: done, /);
   });
 
   it("replaces a cached image that has been damaged since (size changed) with a verified download", async () => {

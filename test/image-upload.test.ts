@@ -5,6 +5,8 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -231,6 +233,104 @@ describe("slipway image upload (real Keystone and Glance)", () => {
     expect(changed.code).toBe(0);
     expect(changed.stdout.trim()).not.toBe(r.stdout.trim());
     expect((await imagesNamed("appcred")).map((i) => i.os_hash_value).sort()).toEqual([sha512(file), sha512(other)].sort());
+  });
+
+  // (the cache is the one the first test's build filled)
+  it("uploads the most recently fetched image when given no file", async () => {
+    const r = await slipwayAsync(["image", "upload", "--name", "from-cache", "--cache-dir", join(work, "cache")], { env: passwordEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    const cached = join(work, "cache", "images", "stable", "4230.2.3", "amd64", "flatcar_production_openstack_image.img");
+    expect(r.stderr).toContain(`No file given: uploading the most recently fetched image, ${cached}`);
+    expect(await imagesNamed("from-cache")).toMatchObject([
+      { os_version: "4230.2.3", os_hash_value: sha512(cached), disk_format: "qcow2" },
+    ]);
+    const empty = await slipwayAsync(["image", "upload", "--name", "x", "--cache-dir", join(work, "no-cache")], { env: passwordEnv() });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe(
+      `slipway: no verified Flatcar image in ${join(work, "no-cache", "images")}: run slipway image fetch first, or name the file\n`,
+    );
+  });
+
+  it("talks TLS to a Keystone with a private CA only when told to trust it (cacert)", async () => {
+    const pki = join(work, "tls");
+    mkdirSync(pki);
+    const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: pki, stdio: "ignore" });
+    ssl(
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=test private CA",
+    );
+    ssl(
+      "req",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      "ks.key",
+      "-out",
+      "ks.csr",
+      "-subj",
+      "/CN=keystone",
+    );
+    writeFileSync(join(pki, "ext"), "subjectAltName=IP:127.0.0.1\n");
+    ssl(
+      "x509",
+      "-req",
+      "-in",
+      "ks.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      "ks.crt",
+      "-days",
+      "2",
+      "-extfile",
+      "ext",
+    );
+    // TLS in front of the real Keystone, as a cloud's load balancer would be
+    const tls = createTlsServer({ key: readFileSync(join(pki, "ks.key")), cert: readFileSync(join(pki, "ks.crt")) }, (socket) => {
+      const upstream = connect(os.keystonePort, "127.0.0.1");
+      socket.pipe(upstream).pipe(socket);
+      socket.on("error", () => upstream.destroy());
+      upstream.on("error", () => socket.destroy());
+    });
+    await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+    const port = (tls.address() as { port: number }).port;
+    try {
+      const file = randomFile("tls.raw", 1);
+      const url = `https://127.0.0.1:${port}/v3`;
+      const untrusted = await slipwayAsync(["image", "upload", file, "--name", "over-tls"], { env: passwordEnv({ OS_AUTH_URL: url }) });
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stderr).toMatch(
+        new RegExp(
+          `^slipway: cannot reach ${url.replace(/[.]/g, "\\.")}/auth/tokens: the server's TLS certificate is not trusted \\([A-Z_]+; set cacert in clouds.yaml or OS_CACERT\\)\n$`,
+        ),
+      );
+      const trusted = await slipwayAsync(["image", "upload", file, "--name", "over-tls"], {
+        env: passwordEnv({ OS_AUTH_URL: url, OS_CACERT: join(pki, "ca.crt") }),
+      });
+      expect(trusted.code, trusted.stderr).toBe(0);
+      expect(await imagesNamed("over-tls")).toMatchObject([{ status: "active", os_hash_value: sha512(file) }]);
+    } finally {
+      await new Promise((r) => tls.close(r));
+    }
   });
 
   it("a connection cut mid-upload leaves no image and says what happened", async () => {
