@@ -13,11 +13,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { hasher } from "./digest";
-import { ImageError, networkReason } from "./errors";
+import { ImageError } from "./errors";
 import { formatOf } from "./format";
-import { getText, request } from "./http";
+import { download, getText } from "./http";
 import { type ImageInfo, readInfo, sidecar, writeInfo } from "./metadata";
-import { progress } from "./progress";
 import { IMAGE_FILE, parseVersionTxt, type ReleaseRef, releaseDir, sha512FromDigests } from "./release";
 import { FLATCAR_KEY, readPublicKey, verifyDetached } from "./verify";
 
@@ -99,23 +98,7 @@ export async function fetchImage(opts: FetchOptions): Promise<CachedImage> {
   scratch.add(unpacked);
   try {
     const url = `${dir}${name}`;
-    const r = await request("GET", url);
-    if (r.statusCode !== 200) {
-      r.resume();
-      throw new ImageError(`${url}: HTTP ${r.statusCode} ${r.statusMessage}`);
-    }
-    const total = Number(r.headers["content-length"]) || undefined;
-    const bar = progress(`Downloading ${name}`, total);
-    const h = hasher((n) => bar.tick(n));
-    try {
-      await pipeline(r, h.transform, createWriteStream(partial));
-    } catch (e) {
-      throw new ImageError(`download of ${url} broke off after ${h.bytes().toLocaleString("en")} bytes: ${networkReason(e)}`);
-    } finally {
-      bar.done();
-    }
-    if (total !== undefined && h.bytes() !== total) throw new ImageError(`download of ${url} is truncated: ${h.bytes()} of ${total} bytes`);
-    const got = h.digest();
+    const { sha512: got } = await download(url, partial, `Downloading ${name}`);
     if (got !== published)
       throw new ImageError(
         `${url} has SHA-512 ${got.slice(0, 16)}…, but the signed DIGESTS say ${published.slice(0, 16)}…: corrupted, truncated or tampered with; not keeping it`,

@@ -3,8 +3,12 @@
 // redirects followed for reads. Network failures become one ImageError line.
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { createWriteStream } from "node:fs";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { hasher } from "./digest";
 import { ImageError, NetworkError, networkReason } from "./errors";
+import { progress } from "./progress";
 
 export interface Tls {
   /** PEM bundle of CAs to trust instead of the system's */
@@ -71,4 +75,29 @@ export async function getText(url: string, tls?: Tls): Promise<string | undefine
   if (res.statusCode === 404) return undefined;
   if (!res.statusCode || res.statusCode >= 300) throw new ImageError(`${url}: HTTP ${res.statusCode} ${res.statusMessage}`);
   return text;
+}
+
+/**
+ * Streams `url` into `file` with a progress display, computing the SHA-512 on the way. A
+ * connection that breaks off or a body shorter than its Content-Length is an ImageError; the
+ * caller compares the digest and owns (removes) `file`.
+ */
+export async function download(url: string, file: string, label: string): Promise<{ sha512: string; bytes: number }> {
+  const r = await request("GET", url);
+  if (r.statusCode !== 200) {
+    r.resume();
+    throw new ImageError(`${url}: HTTP ${r.statusCode} ${r.statusMessage}`);
+  }
+  const total = Number(r.headers["content-length"]) || undefined;
+  const bar = progress(label, total);
+  const h = hasher((n) => bar.tick(n));
+  try {
+    await pipeline(r, h.transform, createWriteStream(file));
+  } catch (e) {
+    throw new ImageError(`download of ${url} broke off after ${h.bytes().toLocaleString("en")} bytes: ${networkReason(e)}`);
+  } finally {
+    bar.done();
+  }
+  if (total !== undefined && h.bytes() !== total) throw new ImageError(`download of ${url} is truncated: ${h.bytes()} of ${total} bytes`);
+  return { sha512: h.digest(), bytes: h.bytes() };
 }

@@ -4,13 +4,11 @@
 // file name (kubernetes-v1.36.1-x86-64.raw) or from --kubernetes-version, and it must look like a
 // system extension image (squashfs, erofs, ext4, or a GPT disk image) — systemd-sysext would
 // otherwise refuse it on every node at boot, far from here.
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { hasher, sha512File } from "./digest";
-import { ImageError, networkReason } from "./errors";
-import { request } from "./http";
-import { progress } from "./progress";
+import { sha512File } from "./digest";
+import { ImageError } from "./errors";
+import { download } from "./http";
 
 export type SysextArch = "x86-64" | "arm64";
 
@@ -48,7 +46,7 @@ export function parseBakeSpec(spec: string): { url: string; sha512: string } | {
   return { url: m[1] as string, sha512: (m[2] as string).toLowerCase() };
 }
 
-async function download(url: string, sha512: string, cacheDir: string, log: (l: string) => void): Promise<string> {
+async function fetchSysext(url: string, sha512: string, cacheDir: string, log: (l: string) => void): Promise<string> {
   const name = basename(new URL(url).pathname) || "sysext.raw";
   const dir = join(cacheDir, "sysext", sha512.slice(0, 32));
   const final = join(dir, name);
@@ -59,21 +57,7 @@ async function download(url: string, sha512: string, cacheDir: string, log: (l: 
   mkdirSync(dir, { recursive: true });
   const partial = join(dir, `.${name}.partial-${process.pid}`);
   try {
-    const r = await request("GET", url);
-    if (r.statusCode !== 200) {
-      r.resume();
-      throw new ImageError(`${url}: HTTP ${r.statusCode} ${r.statusMessage}`);
-    }
-    const bar = progress(`Downloading ${name}`, Number(r.headers["content-length"]) || undefined);
-    const h = hasher((n) => bar.tick(n));
-    try {
-      await pipeline(r, h.transform, createWriteStream(partial));
-    } catch (e) {
-      throw new ImageError(`download of ${url} broke off after ${h.bytes().toLocaleString("en")} bytes: ${networkReason(e)}`);
-    } finally {
-      bar.done();
-    }
-    const got = h.digest();
+    const { sha512: got } = await download(url, partial, `Downloading ${name}`);
     if (got !== sha512)
       throw new ImageError(
         `${url} has SHA-512 ${got.slice(0, 16)}…, not the ${sha512.slice(0, 16)}… given with --bake-kubernetes; not baking it`,
@@ -98,7 +82,7 @@ export async function resolveSysext(
     if (!statSync(file).isFile()) throw new ImageError(`--bake-kubernetes ${file}: not a file`);
     sha512 = await sha512File(file);
   } else {
-    file = await download(parsed.url, parsed.sha512, opts.cacheDir, opts.log);
+    file = await fetchSysext(parsed.url, parsed.sha512, opts.cacheDir, opts.log);
     sha512 = parsed.sha512;
   }
   const shown = "file" in parsed ? file : parsed.url;
