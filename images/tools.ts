@@ -33,15 +33,15 @@ export interface RunResult {
  * Runs `cmd args`; rejects with an ImageError unless it exits with one of `ok` (default 0).
  * `what` says what it was doing, for the message.
  */
-export function run(cmd: string, args: string[], what: string, opts: { ok?: number[]; input?: string } = {}): Promise<RunResult> {
+export function run(cmd: string, args: string[], what: string, opts: { ok?: number[] } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    // no stdin: a tool that exits before reading it cannot fail us with EPIPE
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     running.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.stdin.end(opts.input ?? "");
     child.on("error", (e: NodeJS.ErrnoException) => {
       running.delete(child);
       reject(
