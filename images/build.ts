@@ -98,8 +98,11 @@ export async function buildImage(opts: BuildOptions): Promise<Built> {
   const cleanups = new Set<() => void>();
   const undo = () => {
     for (const c of cleanups) c();
+    cleanups.clear();
     rmSync(work, { recursive: true, force: true });
   };
+  // even a crash must not leave a mounted loop device or a scratch disk behind
+  process.once("exit", undo);
   try {
     return await whileInterruptible(undo, async () => {
       const raw = join(work, "disk.raw");
@@ -193,5 +196,6 @@ export async function buildImage(opts: BuildOptions): Promise<Built> {
     });
   } finally {
     undo();
+    process.removeListener("exit", undo);
   }
 }
