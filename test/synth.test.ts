@@ -109,6 +109,22 @@ describe("OpenStack stack", () => {
     expect(text).not.toContain(process.cwd());
   });
 
+  it("selects the image by name or by the properties `slipway image upload` sets (most recent), or by id", () => {
+    const byName = synthJson(demoCluster()).data?.openstack_images_image_v2?.image;
+    expect(byName).toMatchObject({ most_recent: true, name: "flatcar-stable" });
+    expect(byName).not.toHaveProperty("properties");
+    const props = { os_distro: "flatcar", flatcar_channel: "stable", slipway_kubernetes: "1.36.1" };
+    const byProps = synthJson(demoCluster([[["image"], { properties: props }]]));
+    expect(byProps.data?.openstack_images_image_v2?.image).toMatchObject({ most_recent: true, properties: props });
+    expect(byProps.data?.openstack_images_image_v2?.image).not.toHaveProperty("name");
+    for (const inst of Object.values(res(byProps, "openstack_compute_instance_v2")))
+      expect(inst.image_id).toBe("${data.openstack_images_image_v2.image.id}");
+    const byId = synthJson(demoCluster([[["image"], { id: "0f7f2b1e-7a8a-4a52-9b55-9e7a1c1b7a11" }]]));
+    expect(byId.data?.openstack_images_image_v2).toBeUndefined();
+    for (const inst of Object.values(res(byId, "openstack_compute_instance_v2")))
+      expect(inst.image_id).toBe("0f7f2b1e-7a8a-4a52-9b55-9e7a1c1b7a11");
+  });
+
   it("counts instances through for_each", () => {
     const counts = Object.fromEntries(countResources(tf).map((r) => [r.type, r.instances]));
     expect(counts.openstack_compute_instance_v2).toBe(3 + 3 + 5);
