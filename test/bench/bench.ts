@@ -12,7 +12,7 @@ import { uploadBench } from "./upload";
 
 const ROOT = join(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const work = mkdtempSync(join(tmpdir(), "slipway-bench-"));
+let work = "";
 
 interface Sample {
   wallMs: number;
@@ -55,16 +55,17 @@ function clusterFile(workers: number): string {
   return f;
 }
 
-const cases: { name: string; file: string; workers: number }[] = [
+const cases = (): { name: string; file: string; workers: number }[] => [
   { name: "demo (clusters/demo-openstack.yaml)", file: join(ROOT, "clusters", "demo-openstack.yaml"), workers: 5 },
   { name: "AWS demo (clusters/demo-aws.yaml)", file: join(ROOT, "clusters", "demo-aws.yaml"), workers: 3 },
   ...[30, 300, 1000].map((n) => ({ name: `3 etcd + 3 masters + ${n} workers`, file: clusterFile(n), workers: n })),
 ];
 
 function synthBench(): boolean {
+  work = mkdtempSync(join(tmpdir(), "slipway-bench-"));
   try {
     let i = 0;
-    const rows = cases.map((c) => {
+    const rows = cases().map((c) => {
       const out = () => join(work, `out-${i++}`);
       const slip = series(() => [join(ROOT, "bin", "slipway.js"), "synth", c.file, "--out", out()]);
       const empty = series(() => [join(__dirname, "empty-app.cjs"), out()]);
