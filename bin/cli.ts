@@ -109,8 +109,14 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (e instanceof ClusterFileError) reportAndExit(e.message, 1);
     if (e instanceof UsageError) reportAndExit(`slipway: ${e.message}`, 2);
-    if (e instanceof Error && (e.name === "SynthError" || e.name === "ImageError"))
-      reportAndExit(e instanceof Error && e.name === "ImageError" ? `slipway: ${e.message}` : e.message, 1);
+    if (e instanceof Error && e.name === "SynthError") reportAndExit(e.message, 1);
+    if (e instanceof Error && (e.name === "ImageError" || e.name === "PkiError")) reportAndExit(`slipway: ${e.message}`, 1);
+    // a folder that cannot be written, a full disk: the operator's to fix, not a crash
+    const fsError = e as NodeJS.ErrnoException;
+    if (fsError?.syscall && fsError.path) {
+      const { fsReason } = require("../images/errors") as typeof import("../images/errors");
+      reportAndExit(`slipway: ${fsError.path}: ${fsReason(fsError)}`, 1);
+    }
     reportAndExit(
       `slipway: internal error: ${e instanceof Error ? e.message : String(e)}` +
         (process.env.SLIPWAY_DEBUG ? `\n${e instanceof Error ? e.stack : ""}` : "\n(set SLIPWAY_DEBUG=1 to see where)"),

@@ -10,15 +10,15 @@
 // The node configs install the extension from exactly that path (bootstrap/versions.ts), so a
 // baked machine finds it there and skips the download. A failure or an interrupt leaves no
 // output and no scratch files.
-import { existsSync, mkdtempSync, readSync, closeSync, openSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { sysextPath } from "../bootstrap/versions";
 import { sha512File } from "./digest";
 import { ImageError } from "./errors";
 import { defaultCacheDir, type FetchOptions, fetchImage } from "./fetch";
-import { formatOf } from "./format";
+import { formatOf, readBytes } from "./format";
 import { growLastPartition, readGpt, rootPartition, SECTOR } from "./gpt";
-import { whileInterruptible } from "./interrupt";
+import { withCleanup } from "./interrupt";
 import { type ImageInfo, readInfo, writeInfo } from "./metadata";
 import type { Arch } from "./release";
 import { type FsRange, fsck, fsInfo, inspect, type Method, type Plan, placeWithDebugfs, placeWithLoop, resizeFs } from "./rootfs";
@@ -41,8 +41,6 @@ export interface BuildOptions {
 
 export interface Built extends ImageInfo {
   path: string;
-  method?: Method;
-  grownBy?: number;
 }
 
 /** where baked extensions are linked from; systemd-sysext merges /etc/extensions/*.raw at boot */
@@ -51,15 +49,9 @@ const MiB = 1048576;
 
 const sysextArchOf = (a: Arch) => (a === "arm64" ? "arm64" : "x86-64");
 
+/** ext4's magic number, 1080 bytes into the filesystem */
 function ext4At(disk: string, offset: number): boolean {
-  const b = Buffer.alloc(2);
-  const fd = openSync(disk, "r");
-  try {
-    readSync(fd, b, 0, 2, offset + 1080);
-  } finally {
-    closeSync(fd);
-  }
-  return b.readUInt16LE(0) === 0xef53;
+  return readBytes(disk, 2, offset + 1080).readUInt16LE(0) === 0xef53;
 }
 
 function defaultOut(info: ImageInfo | undefined, image: string | undefined, sysext: Sysext | undefined, format: string): string {
@@ -101,101 +93,95 @@ export async function buildImage(opts: BuildOptions): Promise<Built> {
     cleanups.clear();
     rmSync(work, { recursive: true, force: true });
   };
-  // even a crash must not leave a mounted loop device or a scratch disk behind
-  process.once("exit", undo);
-  try {
-    return await whileInterruptible(undo, async () => {
-      const raw = join(work, "disk.raw");
-      log(`Copying ${source} to a raw scratch disk`);
-      await run("qemu-img", ["convert", "-f", formatOf(source), "-O", "raw", source, raw], "converting the image to raw");
+  // even an interrupt or a crash must not leave a mounted loop device or a scratch disk behind
+  return withCleanup(undo, async () => {
+    const raw = join(work, "disk.raw");
+    log(`Copying ${source} to a raw scratch disk`);
+    await run("qemu-img", ["convert", "-f", formatOf(source), "-O", "raw", source, raw], "converting the image to raw");
 
-      const gpt = readGpt(raw, source);
-      const root = rootPartition(gpt, source);
-      const range: FsRange = {
-        disk: raw,
-        offset: Number(root.firstLba) * SECTOR,
-        size: Number(root.lastLba - root.firstLba + 1n) * SECTOR,
-      };
-      if (!ext4At(raw, range.offset)) throw new ImageError(`${source}: the ROOT partition holds no ext4 filesystem`);
+    const gpt = readGpt(raw, source);
+    const root = rootPartition(gpt, source);
+    const range: FsRange = {
+      disk: raw,
+      offset: Number(root.firstLba) * SECTOR,
+      size: Number(root.lastLba - root.firstLba + 1n) * SECTOR,
+    };
+    if (!ext4At(raw, range.offset)) throw new ImageError(`${source}: the ROOT partition holds no ext4 filesystem`);
 
-      let grownBy: number | undefined;
-      let method: Method | undefined;
-      if (sysext) {
-        await fsck(range, true);
-        const fs = await fsInfo(range);
-        // the extension, plus room for its metadata and for first boot's own writes
-        const need = sysext.size + Math.max(16 * MiB, Math.ceil(sysext.size * 0.05));
-        if (fs.freeBytes < need) {
-          grownBy = Math.ceil((need - fs.freeBytes) / MiB) * MiB + 64 * MiB;
-          log(
-            `ROOT has ${(fs.freeBytes / MiB).toFixed(1)} MiB free, the extension needs ${(need / MiB).toFixed(1)} MiB: growing the disk by ${grownBy / MiB} MiB`,
-          );
-          const grown = rootPartition(growLastPartition(raw, root.number, grownBy), source);
-          const oldSize = range.size;
-          range.size = Number(grown.lastLba - grown.firstLba + 1n) * SECTOR;
-          await resizeFs(range, oldSize);
-        }
-
-        const path = sysextPath(sysext.version, sysext.arch);
-        const plan: Plan = {
-          dirs: ["/opt", "/opt/extensions", "/opt/extensions/kubernetes", "/etc", "/etc/extensions"],
-          files: [{ path, source: sysext.file, mode: 0o644 }],
-          links: [{ path: SYSEXT_LINK, target: path }],
-        };
-        method = opts.method === "auto" ? (process.getuid?.() === 0 && existsSync("/dev/loop-control") ? "loop" : "debugfs") : opts.method;
+    let grownBy: number | undefined;
+    let method: Method | undefined;
+    if (sysext) {
+      await fsck(range, true);
+      const fs = await fsInfo(range);
+      // the extension, plus room for its metadata and for first boot's own writes
+      const need = sysext.size + Math.max(16 * MiB, Math.ceil(sysext.size * 0.05));
+      if (fs.freeBytes < need) {
+        grownBy = Math.ceil((need - fs.freeBytes) / MiB) * MiB + 64 * MiB;
         log(
-          `Baking Kubernetes ${sysext.version} (${sysext.arch}) into ROOT at ${path} (${method === "loop" ? "loop mount" : "debugfs, no root needed"})`,
+          `ROOT has ${(fs.freeBytes / MiB).toFixed(1)} MiB free, the extension needs ${(need / MiB).toFixed(1)} MiB: growing the disk by ${grownBy / MiB} MiB`,
         );
-        try {
-          if (method === "loop") await placeWithLoop(range, plan, cleanups);
-          else await placeWithDebugfs(range, plan);
-        } catch (e) {
-          // a container without free loop devices: the rootless way still works
-          if (opts.method !== "auto" || method !== "loop" || !(e instanceof ImageError) || !/loop device/.test(e.message)) throw e;
-          log(`${e.message}; writing with debugfs instead`);
-          method = "debugfs";
-          await placeWithDebugfs(range, plan);
-        }
-
-        // read it all back: what the machines will find is what we meant to put there
-        await fsck(range, false);
-        const file = await inspect(range, path);
-        if (file?.sha512 !== sysext.sha512 || file.mode !== 0o644 || file.uid !== 0)
-          throw new ImageError(
-            `ROOT: ${path} does not read back as written (${file ? `SHA-512 ${file.sha512?.slice(0, 16)}…, mode ${file.mode?.toString(8)}` : "missing"})`,
-          );
-        const link = await inspect(range, SYSEXT_LINK);
-        if (link?.target !== path) throw new ImageError(`ROOT: ${SYSEXT_LINK} does not point to ${path}`);
+        const grown = rootPartition(growLastPartition(raw, root.number, grownBy), source);
+        const oldSize = range.size;
+        range.size = Number(grown.lastLba - grown.firstLba + 1n) * SECTOR;
+        await resizeFs(range, oldSize);
       }
 
-      const staged = join(work, `out.${opts.format}`);
-      if (opts.format === "qcow2") {
-        log(`Writing ${out} (qcow2${opts.compress ? ", compressed" : ""})`);
-        await run(
-          "qemu-img",
-          ["convert", "-f", "raw", "-O", "qcow2", ...(opts.compress ? ["-c"] : []), raw, staged],
-          "converting the image to qcow2",
-        );
-      } else renameSync(raw, staged);
-      const sha512 = await sha512File(staged);
-      renameSync(staged, out);
-      const written = writeInfo(out, {
-        format: opts.format,
-        sha512,
-        ...(info?.flatcar ? { flatcar: info.flatcar } : {}),
-        ...(sysext
-          ? { kubernetes: { version: sysext.version, sysext: sysextPath(sysext.version, sysext.arch), sha512: sysext.sha512 } }
-          : info?.kubernetes
-            ? { kubernetes: info.kubernetes }
-            : {}),
-      });
+      const path = sysextPath(sysext.version, sysext.arch);
+      const plan: Plan = {
+        dirs: ["/opt", "/opt/extensions", "/opt/extensions/kubernetes", "/etc", "/etc/extensions"],
+        files: [{ path, source: sysext.file, mode: 0o644 }],
+        links: [{ path: SYSEXT_LINK, target: path }],
+      };
+      method = opts.method === "auto" ? (process.getuid?.() === 0 && existsSync("/dev/loop-control") ? "loop" : "debugfs") : opts.method;
       log(
-        `${out}: ${sysext ? `Kubernetes ${sysext.version} baked in` : "no extension baked in"}${grownBy ? `, disk grown by ${grownBy / MiB} MiB` : ""}`,
+        `Baking Kubernetes ${sysext.version} (${sysext.arch}) into ROOT at ${path} (${method === "loop" ? "loop mount" : "debugfs, no root needed"})`,
       );
-      return { ...written, path: out, ...(method ? { method } : {}), ...(grownBy ? { grownBy } : {}) };
+      try {
+        if (method === "loop") await placeWithLoop(range, plan, cleanups);
+        else await placeWithDebugfs(range, plan);
+      } catch (e) {
+        // a container without free loop devices: the rootless way still works
+        if (opts.method !== "auto" || method !== "loop" || !(e instanceof ImageError) || !/loop device/.test(e.message)) throw e;
+        log(`${e.message}; writing with debugfs instead`);
+        method = "debugfs";
+        await placeWithDebugfs(range, plan);
+      }
+
+      // read it all back: what the machines will find is what we meant to put there
+      await fsck(range, false);
+      const file = await inspect(range, path);
+      if (file?.sha512 !== sysext.sha512 || file.mode !== 0o644 || file.uid !== 0)
+        throw new ImageError(
+          `ROOT: ${path} does not read back as written (${file ? `SHA-512 ${file.sha512?.slice(0, 16)}…, mode ${file.mode?.toString(8)}` : "missing"})`,
+        );
+      const link = await inspect(range, SYSEXT_LINK);
+      if (link?.target !== path) throw new ImageError(`ROOT: ${SYSEXT_LINK} does not point to ${path}`);
+    }
+
+    const staged = join(work, `out.${opts.format}`);
+    if (opts.format === "qcow2") {
+      log(`Writing ${out} (qcow2${opts.compress ? ", compressed" : ""})`);
+      await run(
+        "qemu-img",
+        ["convert", "-f", "raw", "-O", "qcow2", ...(opts.compress ? ["-c"] : []), raw, staged],
+        "converting the image to qcow2",
+      );
+    } else renameSync(raw, staged);
+    const sha512 = await sha512File(staged);
+    renameSync(staged, out);
+    const written = writeInfo(out, {
+      format: opts.format,
+      sha512,
+      ...(info?.flatcar ? { flatcar: info.flatcar } : {}),
+      ...(sysext
+        ? { kubernetes: { version: sysext.version, sysext: sysextPath(sysext.version, sysext.arch), sha512: sysext.sha512 } }
+        : info?.kubernetes
+          ? { kubernetes: info.kubernetes }
+          : {}),
     });
-  } finally {
-    undo();
-    process.removeListener("exit", undo);
-  }
+    log(
+      `${out}: ${sysext ? `Kubernetes ${sysext.version} baked in` : "no extension baked in"}${grownBy ? `, disk grown by ${grownBy / MiB} MiB` : ""}`,
+    );
+    return { ...written, path: out };
+  });
 }

@@ -28,7 +28,10 @@ type Env = Record<string, string | undefined>;
 
 /** clouds.yaml / secure.yaml in openstacksdk's order: $OS_CLIENT_CONFIG_FILE, ., ~/.config/openstack, /etc/openstack */
 function configFile(name: "clouds" | "secure", env: Env, cwd: string): string | undefined {
-  const explicit = name === "clouds" ? env.OS_CLIENT_CONFIG_FILE : env.OS_CLIENT_SECURE_FILE;
+  const variable = name === "clouds" ? "OS_CLIENT_CONFIG_FILE" : "OS_CLIENT_SECURE_FILE";
+  const explicit = env[variable];
+  // a file named on purpose that is not there is a mistake, not a reason to look elsewhere
+  if (explicit && !existsSync(resolve(cwd, explicit))) throw new ImageError(`${variable}=${explicit}: no such file`);
   const candidates = [
     ...(explicit ? [resolve(cwd, explicit)] : []),
     ...[".yaml", ".yml"].flatMap((ext) => [

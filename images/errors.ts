@@ -42,3 +42,18 @@ export function networkReason(e: unknown): string {
       return cause?.message ?? (e as Error)?.message ?? String(e);
   }
 }
+
+/** A file-system error (ENOSPC, EACCES, …) as an operator would phrase it. */
+export function fsReason(e: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    ENOSPC: "no space left on the device",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    ENOENT: "no such file or directory",
+    ENOTDIR: "a part of the path is not a folder",
+    EISDIR: "is a folder",
+    EDQUOT: "disk quota exceeded",
+  };
+  return (e.code && known[e.code]) ?? e.message;
+}

@@ -16,6 +16,7 @@ import { hasher } from "./digest";
 import { ImageError } from "./errors";
 import { formatOf } from "./format";
 import { download, getText } from "./http";
+import { withCleanup } from "./interrupt";
 import { type ImageInfo, readInfo, sidecar, writeInfo } from "./metadata";
 import { IMAGE_FILE, parseVersionTxt, type ReleaseRef, releaseDir, sha512FromDigests } from "./release";
 import { FLATCAR_KEY, readPublicKey, verifyDetached } from "./verify";
@@ -30,18 +31,11 @@ export interface FetchOptions extends ReleaseRef {
 export interface CachedImage extends ImageInfo {
   path: string;
   flatcar: NonNullable<ImageInfo["flatcar"]>;
-  reused: boolean;
 }
 
 export function defaultCacheDir(): string {
   return process.env.SLIPWAY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "slipway");
 }
-
-/** Scratch files to remove if the process is interrupted. */
-const scratch = new Set<string>();
-process.once("exit", () => {
-  for (const f of scratch) rmSync(f, { force: true });
-});
 
 export async function fetchImage(opts: FetchOptions): Promise<CachedImage> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -66,7 +60,7 @@ export async function fetchImage(opts: FetchOptions): Promise<CachedImage> {
   const known = readInfo(final);
   if (known?.flatcar) {
     log(`${label.replace(opts.version, version)}: verified image in the cache, nothing to download (${final})`);
-    return { ...known, flatcar: known.flatcar, path: final, reused: true };
+    return { ...known, flatcar: known.flatcar, path: final };
   }
   // whatever is there is not a verified image: it must not look like one
   rmSync(sidecar(final), { force: true });
@@ -94,9 +88,12 @@ export async function fetchImage(opts: FetchOptions): Promise<CachedImage> {
   mkdirSync(cache, { recursive: true });
   const partial = join(cache, `.${name}.partial-${process.pid}`);
   const unpacked = join(cache, `.${IMAGE_FILE}.unpacked-${process.pid}`);
-  scratch.add(partial);
-  scratch.add(unpacked);
-  try {
+  const undo = () => {
+    rmSync(partial, { force: true });
+    rmSync(unpacked, { force: true });
+  };
+  // Ctrl-C or a crash mid-download leaves no half file in the cache
+  return withCleanup(undo, async () => {
     const url = `${dir}${name}`;
     const { sha512: got } = await download(url, partial, `Downloading ${name}`);
     if (got !== published)
@@ -129,13 +126,8 @@ export async function fetchImage(opts: FetchOptions): Promise<CachedImage> {
       },
     });
     log(`Flatcar ${opts.channel} ${version} (${opts.arch}): signature and SHA-512 verified; ${final}`);
-    return { ...info, flatcar: info.flatcar as CachedImage["flatcar"], path: final, reused: false };
-  } finally {
-    rmSync(partial, { force: true });
-    rmSync(unpacked, { force: true });
-    scratch.delete(partial);
-    scratch.delete(unpacked);
-  }
+    return { ...info, flatcar: info.flatcar as CachedImage["flatcar"], path: final };
+  });
 }
 
 /** The most recently verified Flatcar image in the cache (for commands given no file). */

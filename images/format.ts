@@ -4,15 +4,20 @@ import { closeSync, openSync, readSync } from "node:fs";
 
 export type DiskFormat = "qcow2" | "vmdk" | "vhdx" | "vdi" | "iso" | "raw";
 
-export function formatOf(file: string): DiskFormat {
-  const head = Buffer.alloc(34816);
+/** Up to `length` bytes of `file` from `position` (fewer at its end). */
+export function readBytes(file: string, length: number, position = 0): Buffer {
+  const b = Buffer.alloc(length);
   const fd = openSync(file, "r");
-  let n: number;
   try {
-    n = readSync(fd, head, 0, head.length, 0);
+    return b.subarray(0, readSync(fd, b, 0, length, position));
   } finally {
     closeSync(fd);
   }
+}
+
+export function formatOf(file: string): DiskFormat {
+  const head = readBytes(file, 34816);
+  const n = head.length;
   const at = (offset: number, magic: string) =>
     n >= offset + magic.length && head.toString("latin1", offset, offset + magic.length) === magic;
   if (at(0, "QFI\xfb")) return "qcow2";

@@ -3,7 +3,7 @@
 // policy, an expired token).
 import type { Readable } from "node:stream";
 import { ImageError } from "./errors";
-import { readBody, request } from "./http";
+import { readBody, request, serverMessage } from "./http";
 import type { Session } from "./keystone";
 
 export interface GlanceImage {
@@ -18,41 +18,8 @@ export interface GlanceImage {
   [property: string]: unknown;
 }
 
-/** Glance's explanation from an error body (HTML or JSON), on one line. */
-export function glanceMessage(body: string): string {
-  try {
-    const j = JSON.parse(body) as { message?: string; error?: { message?: string } };
-    const m = j.message ?? j.error?.message;
-    if (m)
-      return m
-        .replace(/<[^>]+>/g, " ")
-        .replace(/\s+/g, " ")
-        .trim();
-  } catch {
-    /* HTML */
-  }
-  // webob's plain-text and HTML error pages both start with the status line; the reason follows
-  return body
-    .replace(/^\s*\d{3} [^\n]*\n/, " ")
-    .replace(/<title>.*?<\/title>/s, " ")
-    .replace(/<h1>.*?<\/h1>/s, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 300);
-}
-
-export class GlanceError extends ImageError {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function explain(status: number, what: string, body: string): GlanceError {
-  const said = glanceMessage(body);
+function explain(status: number, what: string, body: string): ImageError {
+  const said = serverMessage(body);
   const hint =
     status === 413
       ? " — the project's image storage quota is used up; delete old images or ask for more"
@@ -61,7 +28,7 @@ function explain(status: number, what: string, body: string): GlanceError {
         : status === 401
           ? " — the token was refused (expired, or Glance cannot validate it)"
           : "";
-  return new GlanceError(status, `Glance: ${what}: HTTP ${status}${said ? ` (${said.replace(/[.\s]+$/, "")})` : ""}${hint}`);
+  return new ImageError(`Glance: ${what}: HTTP ${status}${said ? ` (${said.replace(/[.\s]+$/, "")})` : ""}${hint}`);
 }
 
 export class Glance {
@@ -89,7 +56,14 @@ export class Glance {
     });
     const text = await readBody(res);
     if (!res.statusCode || res.statusCode >= 300) throw explain(res.statusCode ?? 0, what, text);
-    return text ? (JSON.parse(text) as T) : undefined;
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ImageError(
+        `Glance: ${what}: the answer from ${this.session.imageEndpoint} is not JSON (is the catalog's image endpoint Glance?)`,
+      );
+    }
   }
 
   /** Every image matching the filters (following Glance's pages). */

@@ -7,7 +7,7 @@ import { createWriteStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { hasher } from "./digest";
-import { ImageError, NetworkError, networkReason } from "./errors";
+import { fsReason, ImageError, NetworkError, networkReason } from "./errors";
 import { progress } from "./progress";
 
 export interface Tls {
@@ -94,10 +94,39 @@ export async function download(url: string, file: string, label: string): Promis
   try {
     await pipeline(r, h.transform, createWriteStream(file));
   } catch (e) {
+    // a full disk or a read-only cache is ours, not the network's
+    if ((e as NodeJS.ErrnoException).syscall && (e as NodeJS.ErrnoException).path)
+      throw new ImageError(`cannot write ${file}: ${fsReason(e as NodeJS.ErrnoException)}`);
     throw new ImageError(`download of ${url} broke off after ${h.bytes().toLocaleString("en")} bytes: ${networkReason(e)}`);
   } finally {
     bar.done();
   }
   if (total !== undefined && h.bytes() !== total) throw new ImageError(`download of ${url} is truncated: ${h.bytes()} of ${total} bytes`);
   return { sha512: h.digest(), bytes: h.bytes() };
+}
+
+/**
+ * An OpenStack service's explanation from an error body, on one line: the message of a JSON
+ * error ({"message"} or {"error": {"message"}}), else the text of webob's plain or HTML error
+ * page without its status line.
+ */
+export function serverMessage(body: string): string {
+  const oneLine = (t: string) =>
+    t
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+  try {
+    const j = JSON.parse(body) as { message?: string; error?: { message?: string } };
+    const m = j.message ?? j.error?.message;
+    if (m) return oneLine(m);
+  } catch {
+    /* a page, not JSON */
+  }
+  return oneLine(
+    body
+      .replace(/^\s*\d{3} [^\n]*\n/, " ")
+      .replace(/<title>.*?<\/title>/s, " ")
+      .replace(/<h1>.*?<\/h1>/s, " "),
+  ).slice(0, 300);
 }

@@ -39,3 +39,17 @@ export async function whileInterruptible<T>(undo: Undo, work: () => Promise<T>):
     if (i >= 0) undos.splice(i, 1);
   }
 }
+
+/**
+ * Runs `work`, then always `undo` (synchronous: it must also work from an 'exit' handler) —
+ * after success, failure, an interrupt, or a crash that ends the process.
+ */
+export async function withCleanup<T>(undo: () => void, work: () => Promise<T>): Promise<T> {
+  process.once("exit", undo);
+  try {
+    return await whileInterruptible(undo, work);
+  } finally {
+    undo();
+    process.removeListener("exit", undo);
+  }
+}

@@ -2,13 +2,12 @@
 // image service's endpoint from the token's catalog (interface and region as configured).
 import type { Credentials } from "./clouds";
 import { ImageError } from "./errors";
-import { readBody, request, type Tls } from "./http";
+import { readBody, request, serverMessage, type Tls } from "./http";
 
 export interface Session {
   token: string;
   /** Glance's base URL, without /v2 */
   imageEndpoint: string;
-  projectId?: string;
   tls: Tls;
 }
 
@@ -36,21 +35,6 @@ function scope(c: Credentials): Record<string, unknown> | undefined {
   if (c.method === "application_credential" || !c.project) return undefined;
   const p = c.project;
   return { project: p.id ? { id: p.id } : { name: p.name, domain: p.domainId ? { id: p.domainId } : { name: p.domainName } } };
-}
-
-/** Keystone's own words from an error body ({"error": {"message": …}}), if any. */
-function keystoneMessage(body: string): string {
-  try {
-    const m = (JSON.parse(body) as { error?: { message?: string } }).error?.message;
-    if (m) return m;
-  } catch {
-    /* not JSON */
-  }
-  return body
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 200);
 }
 
 function imageEndpoint(catalog: CatalogEntry[], c: Credentials): string {
@@ -81,15 +65,15 @@ export async function authenticate(c: Credentials): Promise<Session> {
   const body = await readBody(res);
   if (res.statusCode === 401)
     throw new ImageError(
-      `Keystone (${c.authUrl}) rejected the credentials from ${c.source}: ${keystoneMessage(body) || "HTTP 401"} — check the user, password or application credential, and the project`,
+      `Keystone (${c.authUrl}) rejected the credentials from ${c.source}: ${serverMessage(body) || "HTTP 401"} — check the user, password or application credential, and the project`,
     );
   if (res.statusCode === 404 && /\/v3$/.test(c.authUrl))
     throw new ImageError(`${url}: HTTP 404 — is auth_url (${c.authUrl}) Keystone's address?`);
   if (res.statusCode !== 201 && res.statusCode !== 200)
-    throw new ImageError(`Keystone (${c.authUrl}): HTTP ${res.statusCode} ${keystoneMessage(body)}`);
+    throw new ImageError(`Keystone (${c.authUrl}): HTTP ${res.statusCode} ${serverMessage(body)}`);
   const token = res.headers["x-subject-token"];
   if (typeof token !== "string") throw new ImageError(`Keystone (${c.authUrl}) answered without a token (X-Subject-Token)`);
-  let parsed: { token?: { catalog?: CatalogEntry[]; project?: { id: string } } };
+  let parsed: { token?: { catalog?: CatalogEntry[] } };
   try {
     parsed = JSON.parse(body);
   } catch {
@@ -100,7 +84,6 @@ export async function authenticate(c: Credentials): Promise<Session> {
   return {
     token,
     imageEndpoint: imageEndpoint(catalog, c),
-    ...(parsed.token?.project ? { projectId: parsed.token.project.id } : {}),
     tls: c.tls,
   };
 }

@@ -43,8 +43,6 @@ export type Method = "loop" | "debugfs";
 const spec = (r: FsRange) => `${r.disk}?offset=${r.offset}`;
 
 export interface FsInfo {
-  blockSize: number;
-  blocks: number;
   /** free for anyone but root's reserve */
   freeBytes: number;
 }
@@ -57,7 +55,7 @@ export async function fsInfo(r: FsRange): Promise<FsInfo> {
     return Number(m[1]);
   };
   const blockSize = field("Block size");
-  return { blockSize, blocks: field("Block count"), freeBytes: (field("Free blocks") - field("Reserved block count")) * blockSize };
+  return { freeBytes: (field("Free blocks") - field("Reserved block count")) * blockSize };
 }
 
 /** e2fsck; `repair` fixes what it may (before a resize), otherwise the filesystem must be clean. */

@@ -4,10 +4,11 @@
 // file name (kubernetes-v1.36.1-x86-64.raw) or from --kubernetes-version, and it must look like a
 // system extension image (squashfs, erofs, ext4, or a GPT disk image) — systemd-sysext would
 // otherwise refuse it on every node at boot, far from here.
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { sha512File } from "./digest";
 import { ImageError } from "./errors";
+import { readBytes } from "./format";
 import { download } from "./http";
 
 export type SysextArch = "x86-64" | "arm64";
@@ -24,14 +25,8 @@ const BAKERY_NAME = /^kubernetes-v(\d+\.\d+\.\d+)-(x86-64|arm64)\.raw$/;
 
 /** What kind of filesystem image `file` is, from its magic numbers; undefined if none. */
 export function sysextKind(file: string): "squashfs" | "erofs" | "ext4" | "gpt" | undefined {
-  const head = Buffer.alloc(2048);
-  const fd = openSync(file, "r");
-  let n: number;
-  try {
-    n = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
+  const head = readBytes(file, 2048);
+  const n = head.length;
   if (n >= 4 && head.toString("latin1", 0, 4) === "hsqs") return "squashfs";
   if (n >= 1028 && head.readUInt32LE(1024) === 0xe0f5e1e2) return "erofs";
   if (n >= 1082 && head.readUInt16LE(1080) === 0xef53) return "ext4";

@@ -11,12 +11,12 @@
 // flatcar_channel, slipway_kubernetes (what is baked in) from the image's .slipway.json, then
 // --property k=v, which wins. min_disk is the image's virtual size, so Nova refuses flavors whose
 // disk cannot hold it instead of booting a broken machine.
-import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import type { ClientRequest } from "node:http";
 import { loadCredentials } from "./clouds";
 import { hasher, sha512File } from "./digest";
-import { ImageError, NetworkError, networkReason } from "./errors";
-import { formatOf } from "./format";
+import { fsReason, ImageError, NetworkError, networkReason } from "./errors";
+import { formatOf, readBytes } from "./format";
 import { Glance, type GlanceImage } from "./glance";
 import { whileInterruptible } from "./interrupt";
 import { authenticate } from "./keystone";
@@ -34,11 +34,8 @@ export interface UploadOptions {
 
 export interface Uploaded {
   id: string;
-  name: string;
+  /** an identical image was there already: nothing was sent */
   reused: boolean;
-  sha512: string;
-  bytes: number;
-  seconds: number;
 }
 
 /** Fields Glance owns or that have their own flags: not settable with --property. */
@@ -72,15 +69,8 @@ const GiB = 1024 ** 3;
 
 /** The disk size a machine needs for the image: qcow2's header says it; raw is its own size. */
 function virtualSize(file: string, format: string, size: number): number {
-  if (format !== "qcow2") return size;
-  const b = Buffer.alloc(8);
-  const fd = openSync(file, "r");
-  try {
-    readSync(fd, b, 0, 8, 24);
-  } finally {
-    closeSync(fd);
-  }
-  return Number(b.readBigUInt64BE(0));
+  // qcow2 header: the virtual size is a big-endian uint64 at byte 24
+  return format === "qcow2" ? Number(readBytes(file, 8, 24).readBigUInt64BE(0)) : size;
 }
 
 function propertiesFor(info: ImageInfo | undefined): Record<string, string> {
@@ -129,54 +119,70 @@ export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
       log(
         `${opts.name}: already in Glance as ${same.id} (same name and SHA-512); nothing uploaded${Object.keys(stale).length ? `, properties updated: ${Object.keys(stale).join(", ")}` : ""}`,
       );
-      return { id: same.id, name: opts.name, reused: true, sha512: known, bytes: 0, seconds: (Date.now() - started) / 1000 };
+      if (same.visibility !== opts.visibility)
+        log(
+          `${opts.name}: note: ${same.id} is ${same.visibility}, not ${opts.visibility}; change it with: openstack image set --${opts.visibility} ${same.id}`,
+        );
+      return { id: same.id, reused: true };
     }
   }
 
-  const image: GlanceImage = await glance.create({
-    name: opts.name,
-    disk_format: format,
-    container_format: "bare",
-    visibility: opts.visibility,
-    min_disk: minDisk,
-    tags: ["slipway"],
-    ...properties,
-  });
+  // from here on an image may exist in Glance: every way out deletes it unless it is complete
+  let image: GlanceImage | undefined;
   let req: ClientRequest | undefined;
   let interrupted = false;
-  const deleteImage = async () => {
-    interrupted = true;
+  /** deletes the incomplete image; says whether it is gone */
+  const deleteImage = async (): Promise<boolean> => {
     req?.destroy();
+    if (!image) return true;
     try {
       await glance.delete(image.id);
       log(`deleted the incomplete image ${image.id}`);
+      return true;
     } catch (e) {
       log(
         `could not delete the incomplete image ${image.id} (${(e as Error).message}); delete it with: openstack image delete ${image.id}`,
       );
+      return false;
     }
   };
+  const onInterrupt = async () => {
+    interrupted = true;
+    await deleteImage();
+  };
 
-  return whileInterruptible(deleteImage, async () => {
+  return whileInterruptible(onInterrupt, async () => {
     const bar = progress(`Uploading ${opts.file} (${format})`, st.size);
     const h = hasher((n) => bar.tick(n));
-    const source = createReadStream(opts.file, { highWaterMark: 1 << 20 }).pipe(h.transform);
     try {
+      image = await glance.create({
+        name: opts.name,
+        disk_format: format,
+        container_format: "bare",
+        visibility: opts.visibility,
+        min_disk: minDisk,
+        tags: ["slipway"],
+        ...properties,
+      });
+      const id = image.id;
+      const file = createReadStream(opts.file, { highWaterMark: 1 << 20 });
+      // a read error (a disk failing, the file removed) must end the upload, not stall it
+      file.on("error", (e) => h.transform.destroy(e));
       const sending = Date.now();
-      await glance.upload(image.id, source, st.size, (r) => {
+      await glance.upload(id, file.pipe(h.transform), st.size, (r) => {
         req = r;
       });
       const transfer = (Date.now() - sending) / 1000;
       bar.done();
       if (h.bytes() !== st.size) throw new ImageError(`${opts.file} changed while it was uploaded (${h.bytes()} of ${st.size} bytes sent)`);
       const sha512 = h.digest();
-      let stored = await glance.get(image.id);
+      let stored = await glance.get(id);
       // Glance finishes storing before it answers; a slow store may still say "saving" briefly
       for (let i = 0; i < 30 && stored.status === "saving"; i++) {
         await new Promise((r) => setTimeout(r, 1000));
-        stored = await glance.get(image.id);
+        stored = await glance.get(id);
       }
-      if (stored.status !== "active") throw new ImageError(`Glance left image ${image.id} in status "${stored.status}" after the upload`);
+      if (stored.status !== "active") throw new ImageError(`Glance left image ${id} in status "${stored.status}" after the upload`);
       if (stored.os_hash_algo !== "sha512" || stored.os_hash_value !== sha512)
         throw new ImageError(
           `Glance stored ${stored.os_hash_algo ?? "no hash"} ${String(stored.os_hash_value ?? "").slice(0, 16)}…, but the file's SHA-512 is ${sha512.slice(0, 16)}…: the upload was corrupted`,
@@ -184,19 +190,24 @@ export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
       const seconds = (Date.now() - started) / 1000;
       const mib = st.size / 1048576;
       log(
-        `${opts.name}: uploaded as ${image.id}, ${mib.toFixed(1)} MiB in ${transfer.toFixed(1)} s (${(mib / Math.max(transfer, 0.001)).toFixed(1)} MiB/s), SHA-512 verified by Glance; ${seconds.toFixed(1)} s in all`,
+        `${opts.name}: uploaded as ${id}, ${mib.toFixed(1)} MiB in ${transfer.toFixed(1)} s (${(mib / Math.max(transfer, 0.001)).toFixed(1)} MiB/s), SHA-512 verified by Glance; ${seconds.toFixed(1)} s in all`,
       );
-      return { id: image.id, name: opts.name, reused: false, sha512, bytes: st.size, seconds };
+      return { id, reused: false };
     } catch (e) {
       bar.done();
       // interrupted: the signal handler is deleting the image and will exit; wait for it
       if (interrupted) return new Promise<never>(() => {});
-      await deleteImage();
-      if (e instanceof NetworkError || !(e instanceof ImageError))
+      const created = image !== undefined;
+      const gone = await deleteImage();
+      const after = !created ? "" : gone ? "; the image was deleted" : `; the incomplete image ${image?.id} is still in Glance`;
+      if (e instanceof NetworkError && created)
         throw new ImageError(
-          `upload of ${opts.file} broke off after ${h.bytes().toLocaleString("en")} of ${st.size.toLocaleString("en")} bytes: ${networkReason(e)}; the image was deleted`,
+          `upload of ${opts.file} broke off after ${h.bytes().toLocaleString("en")} of ${st.size.toLocaleString("en")} bytes: ${networkReason(e)}${after}`,
         );
-      throw new ImageError(`${e.message}; the image was deleted`);
+      if (e instanceof ImageError) throw new ImageError(`${e.message}${after}`);
+      const fsError = e as NodeJS.ErrnoException;
+      if (fsError.syscall) throw new ImageError(`cannot read ${opts.file}: ${fsReason(fsError)}${after}`);
+      throw e;
     }
   });
 }

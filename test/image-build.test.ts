@@ -4,7 +4,7 @@
 // Rootless (debugfs, run as nobody) and as root (loop mount), with and without growing the disk;
 // the path it bakes to is the path the rendered node config installs from.
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   chownSync,
   existsSync,
@@ -21,10 +21,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FileServer, serveFiles } from "./helpers/file-server";
-import { flatcarLikeDisk, publish, testKey } from "./helpers/flatcar-release";
-import { slipwayAsync } from "./helpers/run";
+import { flatcarLikeDisk, publish, sysextImage, testKey } from "./helpers/flatcar-release";
+import { NOBODY, slipwayAsync } from "./helpers/run";
 
-const NOBODY = 65534;
 let work: string;
 let roomy: string;
 let tight: string;
@@ -33,22 +32,6 @@ let bigSysext: string;
 let server: FileServer;
 
 const sha512 = (f: string) => createHash("sha512").update(readFileSync(f)).digest("hex");
-
-function squashfs(dir: string, name: string, kubeletBytes: number): string {
-  const tree = join(dir, `${name}.tree`);
-  mkdirSync(join(tree, "usr", "bin"), { recursive: true });
-  mkdirSync(join(tree, "usr", "lib", "extension-release.d"), { recursive: true });
-  // random bytes do not compress: the extension's size is what it says
-  writeFileSync(
-    join(tree, "usr", "bin", "kubelet"),
-    Buffer.from(Array.from({ length: kubeletBytes }, () => Math.floor(Math.random() * 256))),
-  );
-  writeFileSync(join(tree, "usr", "lib", "extension-release.d", "extension-release.kubernetes"), "ID=flatcar\nSYSEXT_LEVEL=1.0\n");
-  const out = join(dir, name);
-  execFileSync("mksquashfs", [tree, out, "-quiet", "-all-root", "-noappend", "-no-progress"]);
-  rmSync(tree, { recursive: true });
-  return out;
-}
 
 interface Part {
   node: string;
@@ -110,8 +93,8 @@ beforeAll(async () => {
   writeFileSync(roomy, flatcarLikeDisk(join(work, "d1"), { rootMiB: 24 }));
   tight = join(work, "tight.qcow2");
   writeFileSync(tight, flatcarLikeDisk(join(work, "d2"), { rootMiB: 8 }));
-  sysext = squashfs(work, "kubernetes-v1.36.1-x86-64.raw", 2 * 1048576);
-  bigSysext = squashfs(join(work, "d2"), "kubernetes-v1.36.1-x86-64.raw", 12 * 1048576);
+  sysext = sysextImage(work, "kubernetes-v1.36.1-x86-64.raw", randomBytes(2 * 1048576));
+  bigSysext = sysextImage(join(work, "d2"), "kubernetes-v1.36.1-x86-64.raw", randomBytes(12 * 1048576));
   server = await serveFiles(work);
 }, 60_000);
 
@@ -125,27 +108,13 @@ describe("slipway image build --bake-kubernetes", () => {
     const out = join(work, "nobody", "baked.qcow2");
     mkdirSync(join(work, "nobody"));
     chownSync(join(work, "nobody"), NOBODY, NOBODY);
-    const r = spawnSync(
-      "setpriv",
-      [
-        `--reuid=${NOBODY}`,
-        `--regid=${NOBODY}`,
-        "--clear-groups",
-        process.execPath,
-        "bin/slipway.js",
-        "image",
-        "build",
-        "--image",
-        roomy,
-        "--bake-kubernetes",
-        sysext,
-        "--out",
-        out,
-      ],
-      { encoding: "utf8", env: { ...process.env, HOME: join(work, "nobody"), SLIPWAY_CACHE: join(work, "nobody", "cache") } },
-    );
+    const nobodyEnv = { HOME: join(work, "nobody"), SLIPWAY_CACHE: join(work, "nobody", "cache") };
+    const r = await slipwayAsync(["image", "build", "--image", roomy, "--bake-kubernetes", sysext, "--out", out], {
+      asNobody: true,
+      env: nobodyEnv,
+    });
     expect(r.stderr).toContain("(debugfs, no root needed)");
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${out}\n`);
     expect(statSync(out).uid).toBe(NOBODY);
     const d = expectBaked(out, sysext);
@@ -155,6 +124,18 @@ describe("slipway image build --bake-kubernetes", () => {
     const info = JSON.parse(readFileSync(`${out}.slipway.json`, "utf8"));
     expect(info).toMatchObject({ format: "qcow2", sha512: sha512(out), kubernetes: { version: "1.36.1", sha512: sha512(sysext) } });
     expect(leftovers(join(work, "nobody"))).toEqual([]);
+  });
+
+  it("says in one line when the output folder cannot be written, and leaves nothing", async () => {
+    const locked = join(work, "locked");
+    mkdirSync(locked);
+    const r = await slipwayAsync(["image", "build", "--image", roomy, "--bake-kubernetes", sysext, "--out", join(locked, "x.qcow2")], {
+      asNobody: true,
+      env: { HOME: join(work, "nobody"), SLIPWAY_CACHE: join(work, "nobody", "cache") },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^slipway: ${locked}/\\.slipway-build-\\S*: permission denied\n$`));
+    expect(readdirSync(locked)).toEqual([]);
   });
 
   it("grows the disk, the GPT and ROOT when the extension does not fit (loop mount, as root)", async () => {
@@ -234,33 +215,24 @@ describe("slipway image build --bake-kubernetes", () => {
     const cache = join(work, "url-cache");
     const url = `${server.url}/kubernetes-v1.36.1-x86-64.raw`;
     const out = join(work, "from-url.qcow2");
-    const first = await slipwayAsync([
-      "image",
-      "build",
-      "--image",
-      roomy,
-      "--bake-kubernetes",
-      `${url}#sha512=${sha512(sysext)}`,
-      "--out",
-      out,
-      "--cache-dir",
-      cache,
-    ]);
+    const build = () =>
+      slipwayAsync([
+        "image",
+        "build",
+        "--image",
+        roomy,
+        "--bake-kubernetes",
+        `${url}#sha512=${sha512(sysext)}`,
+        "--out",
+        out,
+        "--cache-dir",
+        cache,
+      ]);
+    const first = await build();
     expect(first.code, first.stderr).toBe(0);
     expectBaked(out, sysext);
     const served = server.requests.get("/kubernetes-v1.36.1-x86-64.raw");
-    const second = await slipwayAsync([
-      "image",
-      "build",
-      "--image",
-      roomy,
-      "--bake-kubernetes",
-      `${url}#sha512=${sha512(sysext)}`,
-      "--out",
-      out,
-      "--cache-dir",
-      cache,
-    ]);
+    const second = await build();
     expect(second.code).toBe(0);
     expect(second.stderr).toContain("in the cache (SHA-512 matches), nothing to download");
     expect(server.requests.get("/kubernetes-v1.36.1-x86-64.raw")).toBe(served);

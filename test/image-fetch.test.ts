@@ -4,7 +4,7 @@
 // in the cache that looks like an image.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { flatcarLikeDisk, IMAGE, publish, sign, type TestKey, testKey } from "./
 import { freePort } from "./helpers/ports";
 import { ROOT } from "./helpers/clusters";
 import { slipwayAsync } from "./helpers/run";
+import { tcpProxy } from "./helpers/tcp-proxy";
 import { readPublicKey, verifyDetached } from "../images/verify";
 
 let work: string;
@@ -217,6 +218,39 @@ describe("slipway image fetch", () => {
     expect(files(cache)).toEqual([]);
   });
 
+  it("Ctrl-C in the middle of a download leaves nothing in the cache", async () => {
+    // the release server behind a proxy that lets 100 kB/s through: time to press Ctrl-C
+    const slow = await tcpProxy(Number(new URL(server.url).port), { bytesPerSecond: 100_000 });
+    const cache = join(work, "cache-interrupted");
+    try {
+      const args = fetchArgs("4230.2.3", cache).map((a) => (a === server.url ? `http://127.0.0.1:${slow.port}` : a));
+      const r = await slipwayAsync(args, {
+        interruptWhen: /Downloading .*: [1-9]\d% /,
+        // the half download is there while it runs…
+        beforeInterrupt: () => expect(files(cache).some((f) => f.includes(".partial-"))).toBe(true),
+      });
+      expect(r.code).toBe(130);
+      expect(r.stderr).toContain("slipway: interrupted (SIGINT); cleaning up");
+      // …and gone after
+      expect(files(cache)).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("says in one line when the cache cannot be written", async () => {
+    const locked = join(work, "locked");
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    // root may write anywhere: run as nobody, as an operator without rights would
+    const r = await slipwayAsync(fetchArgs("4230.2.3", join(locked, "cache")), { asNobody: true, env: { HOME: work } });
+    expect(r.code).toBe(1);
+    // one line naming the path in the cache that could not be written
+    expect(r.stderr).toMatch(
+      new RegExp(`^slipway: ${join(locked, "cache").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\S*: permission denied\n$`),
+    );
+  });
+
   it("decompresses an older release's .img.bz2 while verifying it", async () => {
     const dir = join(work, "bz");
     mkdirSync(dir);
@@ -233,7 +267,7 @@ describe("slipway image fetch", () => {
     });
   });
 
-  it("accepts the project's own Flatcar key file and refuses bad arguments before any download", async () => {
+  it("refuses bad arguments before any download, and the shipped Flatcar key refuses a release it did not sign", async () => {
     const bad = await slipwayAsync(["image", "fetch", "--version", "latest"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('slipway: --version must be a release such as 4230.2.3, or current; not "latest"\n');

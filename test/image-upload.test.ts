@@ -2,7 +2,7 @@
 // sqlite, file store), and the whole path fetch → bake → upload. What Glance holds afterwards is
 // read back with an admin token: the image, its properties and hash, and that nothing half-done
 // is left behind when the upload breaks (a cut connection, Ctrl-C, a quota).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -12,10 +12,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type FileServer, serveFiles } from "./helpers/file-server";
-import { flatcarLikeDisk, publish, testKey } from "./helpers/flatcar-release";
+import { flatcarLikeDisk, publish, sysextImage, testKey } from "./helpers/flatcar-release";
 import { type OpenStack, startOpenStack } from "./helpers/openstack";
 import { freePort } from "./helpers/ports";
-import { ROOT } from "./helpers/clusters";
 import { slipwayAsync } from "./helpers/run";
 import { type TcpProxy, tcpProxy } from "./helpers/tcp-proxy";
 
@@ -96,10 +95,7 @@ describe("slipway image upload (real Keystone and Glance)", () => {
       key,
       current: true,
     });
-    const tree = join(work, "ext");
-    mkdirSync(join(tree, "usr", "bin"), { recursive: true });
-    writeFileSync(join(tree, "usr", "bin", "kubelet"), readFileSync("/usr/bin/sha512sum"));
-    execFileSync("mksquashfs", [tree, join(work, "kubernetes-v1.36.1-x86-64.raw"), "-quiet", "-all-root", "-noappend", "-no-progress"]);
+    sysextImage(work, "kubernetes-v1.36.1-x86-64.raw", readFileSync("/usr/bin/sha512sum"));
     const cwd = join(work, "build");
     mkdirSync(cwd);
     const built = await slipwayAsync(
@@ -255,37 +251,9 @@ describe("slipway image upload (real Keystone and Glance)", () => {
     const pki = join(work, "tls");
     mkdirSync(pki);
     const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: pki, stdio: "ignore" });
-    ssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.crt",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=test private CA",
-    );
-    ssl(
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      "ks.key",
-      "-out",
-      "ks.csr",
-      "-subj",
-      "/CN=keystone",
-    );
+    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    ssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=test private CA");
+    ssl("req", ...ec, "-keyout", "ks.key", "-out", "ks.csr", "-subj", "/CN=keystone");
     writeFileSync(join(pki, "ext"), "subjectAltName=IP:127.0.0.1\n");
     ssl(
       "x509",
@@ -350,26 +318,14 @@ describe("slipway image upload (real Keystone and Glance)", () => {
 
   it("Ctrl-C mid-upload deletes the image and exits 130", async () => {
     const file = randomFile("slow.raw", 48);
-    const child = spawn(process.execPath, [join(ROOT, "bin", "slipway.js"), "image", "upload", file, "--name", "interrupt-me"], {
-      env: { ...process.env, ...passwordEnv({ OS_REGION_NAME: "RegionSlow" }) },
-      stdio: ["ignore", "pipe", "pipe"],
+    const r = await slipwayAsync(["image", "upload", file, "--name", "interrupt-me"], {
+      env: passwordEnv({ OS_REGION_NAME: "RegionSlow" }),
+      interruptWhen: /Uploading .*: [1-9]\d% /,
+      // the image exists while it uploads
+      beforeInterrupt: async () => expect((await imagesNamed("interrupt-me")).map((i) => i.status)).toEqual(["saving"]),
     });
-    let stderr = "";
-    const done = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no upload progress:\n${stderr}`)), 60_000);
-      child.stderr.setEncoding("utf8").on("data", (d: string) => {
-        stderr += d;
-        if (/Uploading .*: [1-9]\d% /.test(stderr)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    // the image exists while it uploads
-    expect((await imagesNamed("interrupt-me")).map((i) => i.status)).toEqual(["saving"]);
-    child.kill("SIGINT");
-    expect(await done).toBe(130);
+    expect(r.code).toBe(130);
+    const stderr = r.stderr;
     expect(stderr).toContain("slipway: interrupted (SIGINT); cleaning up");
     expect(stderr).toMatch(/deleted the incomplete image [0-9a-f-]{36}/);
     expect(await imagesNamed("interrupt-me")).toEqual([]);
@@ -435,7 +391,13 @@ describe("slipway image upload (real Keystone and Glance)", () => {
     const incomplete = await slipwayAsync(["image", "upload", file, "--name", "x", "--cloud", "one"], { env: env(), cwd: home });
     expect(incomplete.code).toBe(1);
     expect(incomplete.stderr).toBe(`slipway: clouds.yaml cloud "one" (${join(home, "clouds.yaml")}): username is missing\n`);
-    for (const r of [badPw, badSecret, down, pub, missing, none, unknown, incomplete]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    const named = await slipwayAsync(["image", "upload", file, "--name", "x", "--cloud", "one"], {
+      env: env({ OS_CLIENT_CONFIG_FILE: join(home, "nope.yaml") }),
+      cwd: home,
+    });
+    expect(named.code).toBe(1);
+    expect(named.stderr).toBe(`slipway: OS_CLIENT_CONFIG_FILE=${join(home, "nope.yaml")}: no such file\n`);
+    for (const r of [badPw, badSecret, down, pub, missing, none, unknown, incomplete, named]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("refuses bad arguments before doing anything", async () => {

@@ -6,6 +6,7 @@ import { API_LB_PORT } from "../../stacks/model/names";
 import type { NodeContext, Part } from "../node";
 import { IMAGES } from "../versions";
 import { PATHS } from "./files";
+import { containerService } from "./container";
 
 export const API_LB_SERVER = `https://127.0.0.1:${API_LB_PORT}`;
 export const API_LB_CONFIG = `${PATHS.env}/api-lb.cfg`;
@@ -47,29 +48,14 @@ export const apiLbPart: Part = {
   name: "api-lb",
   apply(b, ctx) {
     b.file(API_LB_CONFIG, haproxyConfig(ctx));
-    b.unit(
-      "api-lb.service",
-      `[Unit]
-Description=Local Kubernetes API load balancer on 127.0.0.1:${API_LB_PORT}
-Requires=docker.service
-After=docker.service network-online.target
-Wants=network-online.target
-
-[Service]
-ExecStartPre=-/usr/bin/docker rm --force api-lb
-ExecStart=/usr/bin/docker run --rm --name api-lb --network host \\
-  --volume ${API_LB_CONFIG}:/usr/local/etc/haproxy/haproxy.cfg:ro \\
-  ${IMAGES.haproxy}
-ExecReload=/usr/bin/docker kill --signal USR2 api-lb
-ExecStop=/usr/bin/docker stop api-lb
-Restart=always
-RestartSec=5
-TimeoutStartSec=0
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    containerService(b, {
+      unit: "api-lb.service",
+      container: "api-lb",
+      description: `Local Kubernetes API load balancer on 127.0.0.1:${API_LB_PORT}`,
+      after: ["network-online.target"],
+      wants: ["network-online.target"],
+      run: [`--volume ${API_LB_CONFIG}:/usr/local/etc/haproxy/haproxy.cfg:ro`, IMAGES.haproxy],
+      reload: "/usr/bin/docker kill --signal USR2 api-lb",
+    });
   },
 };

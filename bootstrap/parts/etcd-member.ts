@@ -7,6 +7,7 @@ import { PORTS } from "../../stacks/firewall";
 import type { Part } from "../node";
 import { ETCD_CA, etcdMember } from "../pki/spec";
 import { certPair, envFile, etcdCaFile, PATHS, script } from "./files";
+import { containerService, unitVar } from "./container";
 
 export const ETCD_DATA = "/var/lib/etcd";
 export const ETCD_ENV = "/etc/etcd/etcd.env";
@@ -81,35 +82,24 @@ RequiredBy=etcd-member.service
       { enabled: true },
     );
 
-    b.unit(
-      "etcd-member.service",
-      `[Unit]
-Description=etcd member ${node.name}
-Documentation=https://etcd.io/docs/v3.6/op-guide/
-Requires=docker.service etcd-data.service
-After=docker.service etcd-data.service network-online.target
-Wants=network-online.target
-
-[Service]
-EnvironmentFile=${PATHS.env}/images.env
-ExecStartPre=-/usr/bin/docker rm --force etcd-member
-ExecStart=/usr/bin/docker run --rm --name etcd-member --network host \\
-  --env-file ${ETCD_ENV} \\
-  --volume ${PATHS.etcdTls}:${PATHS.etcdTls}:ro \\
-  --volume ${ETCD_DATA}:${ETCD_DATA} \\
-  \${ETCD_IMAGE} /usr/local/bin/etcd
-ExecStop=/usr/bin/docker stop --time 30 etcd-member
-Restart=always
-RestartSec=5
-TimeoutStartSec=0
-TimeoutStopSec=45
-LimitNOFILE=65536
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    containerService(b, {
+      unit: "etcd-member.service",
+      container: "etcd-member",
+      description: `etcd member ${node.name}`,
+      documentation: "https://etcd.io/docs/v3.6/op-guide/",
+      requires: ["etcd-data.service"],
+      after: ["etcd-data.service", "network-online.target"],
+      wants: ["network-online.target"],
+      imagesEnv: true,
+      run: [
+        `--env-file ${ETCD_ENV}`,
+        `--volume ${PATHS.etcdTls}:${PATHS.etcdTls}:ro`,
+        `--volume ${ETCD_DATA}:${ETCD_DATA}`,
+        `${unitVar("ETCD_IMAGE")} /usr/local/bin/etcd`,
+      ],
+      stopSeconds: 30,
+      service: ["TimeoutStopSec=45", "LimitNOFILE=65536"],
+    });
 
     // A failed check leaves etcd-health.service failed: visible in `systemctl --failed` and to
     // node monitoring, without restarting a member that may only be waiting for its peers.

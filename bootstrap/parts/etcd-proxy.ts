@@ -7,6 +7,7 @@ import { PORTS } from "../../stacks/firewall";
 import type { NodeContext, Part } from "../node";
 import { ETCD_CA, nodeClient, proxyClient, proxyServer } from "../pki/spec";
 import { certPair, envFile, etcdCaFile, PATHS, script } from "./files";
+import { containerService, unitVar } from "./container";
 
 export const PROXY_LISTEN = `127.0.0.1:${PORTS.etcdClient}`;
 
@@ -53,34 +54,20 @@ export const etcdProxyPart: Part = {
     );
     script(b, "etcdctl");
 
-    b.unit(
-      "etcd-proxy.service",
-      `[Unit]
-Description=etcd proxy on ${PROXY_LISTEN} to the cluster's members
-Documentation=https://etcd.io/docs/v3.6/op-guide/grpc_proxy/
-Requires=docker.service
-After=docker.service network-online.target
-Wants=network-online.target
-
-[Service]
-EnvironmentFile=${PATHS.env}/images.env
-ExecStartPre=-/usr/bin/docker rm --force etcd-proxy
-ExecStart=/usr/bin/docker run --rm --name etcd-proxy --network host \\
-  --volume ${tls}:${tls}:ro \\
-  --volume /var/lib/etcd-proxy:/var/lib/etcd-proxy \\
-  \${ETCD_IMAGE} /usr/local/bin/etcd grpc-proxy start \\
-${proxyArgs(ctx)
-  .map((a) => `  ${a}`)
-  .join(" \\\n")}
-ExecStop=/usr/bin/docker stop etcd-proxy
-Restart=always
-RestartSec=5
-TimeoutStartSec=0
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    containerService(b, {
+      unit: "etcd-proxy.service",
+      container: "etcd-proxy",
+      description: `etcd proxy on ${PROXY_LISTEN} to the cluster's members`,
+      documentation: "https://etcd.io/docs/v3.6/op-guide/grpc_proxy/",
+      after: ["network-online.target"],
+      wants: ["network-online.target"],
+      imagesEnv: true,
+      run: [
+        `--volume ${tls}:${tls}:ro`,
+        "--volume /var/lib/etcd-proxy:/var/lib/etcd-proxy",
+        `${unitVar("ETCD_IMAGE")} /usr/local/bin/etcd grpc-proxy start`,
+        ...proxyArgs(ctx),
+      ],
+    });
   },
 };

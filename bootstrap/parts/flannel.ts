@@ -4,6 +4,7 @@ import { PORTS } from "../../stacks/firewall";
 import type { Part } from "../node";
 import { PATHS, script, UNIT_PATH } from "./files";
 import { PROXY_LISTEN } from "./etcd-proxy";
+import { containerService, unitVar } from "./container";
 
 export const FLANNEL_PREFIX = "/coreos.com/network";
 
@@ -45,39 +46,28 @@ WantedBy=multi-user.target
       { enabled: true },
     );
 
-    b.unit(
-      "flanneld.service",
-      `[Unit]
-Description=flannel pod network (VXLAN)
-Documentation=https://github.com/flannel-io/flannel
-Requires=docker.service
-After=docker.service etcd-proxy.service flannel-network-config.service
-Wants=etcd-proxy.service flannel-network-config.service
-
-[Service]
-EnvironmentFile=${PATHS.env}/images.env
-ExecStartPre=-/usr/bin/docker rm --force flanneld
-ExecStartPre=/usr/bin/mkdir -p /run/flannel
-ExecStart=/usr/bin/docker run --rm --name flanneld --network host --privileged \\
-  --volume /run/flannel:/run/flannel \\
-  --volume ${tls}:${tls}:ro \\
-  --volume /lib/modules:/lib/modules:ro \\
-  \${FLANNEL_IMAGE} \\
-  --etcd-endpoints=https://${PROXY_LISTEN} \\
-  --etcd-prefix=${FLANNEL_PREFIX} \\
-  --etcd-cafile=${tls}/ca.crt \\
-  --etcd-certfile=${tls}/node-client.crt \\
-  --etcd-keyfile=${tls}/node-client.key \\
-  --ip-masq
-ExecStop=/usr/bin/docker stop flanneld
-Restart=always
-RestartSec=5
-TimeoutStartSec=0
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    containerService(b, {
+      unit: "flanneld.service",
+      container: "flanneld",
+      description: "flannel pod network (VXLAN)",
+      documentation: "https://github.com/flannel-io/flannel",
+      after: ["etcd-proxy.service", "flannel-network-config.service"],
+      wants: ["etcd-proxy.service", "flannel-network-config.service"],
+      imagesEnv: true,
+      pre: ["/usr/bin/mkdir -p /run/flannel"],
+      privileged: true,
+      run: [
+        "--volume /run/flannel:/run/flannel",
+        `--volume ${tls}:${tls}:ro`,
+        "--volume /lib/modules:/lib/modules:ro",
+        unitVar("FLANNEL_IMAGE"),
+        `--etcd-endpoints=https://${PROXY_LISTEN}`,
+        `--etcd-prefix=${FLANNEL_PREFIX}`,
+        `--etcd-cafile=${tls}/ca.crt`,
+        `--etcd-certfile=${tls}/node-client.crt`,
+        `--etcd-keyfile=${tls}/node-client.key`,
+        "--ip-masq",
+      ],
+    });
   },
 };

@@ -76,6 +76,11 @@ function writeFile(path: string, text: string, mode: number): void {
   renameSync(tmp, path);
 }
 
+/** A PKI folder the operator must look at (locked by another run): one line, exit 1. */
+export class PkiError extends Error {
+  override name = "PkiError";
+}
+
 /**
  * Hold `<dir>/.lock` while issuing: renders running at the same time against a fresh directory
  * would otherwise each create their own CA. A lock left by a process that no longer exists is
@@ -109,7 +114,7 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
       }
       if (!alive) rmSync(lock, { force: true });
       else if (Date.now() > deadline)
-        throw new Error(
+        throw new PkiError(
           `the PKI directory ${dir} stays locked ${holder ? `by process ${holder}` : `(${lock} is empty; remove it if no slipway is running)`}`,
         );
       else await new Promise((r) => setTimeout(r, 50));

@@ -99,3 +99,19 @@ export function flatcarLikeDisk(dir: string, layout: DiskLayout = { rootMiB: 24 
   rmSync(tree, { recursive: true, force: true });
   return bytes;
 }
+
+/**
+ * A Kubernetes system extension image as the sysext-bakery makes them (squashfs, with
+ * extension-release metadata), with `kubelet` holding the given bytes. Returns its path.
+ */
+export function sysextImage(dir: string, name: string, kubelet: Buffer): string {
+  const tree = join(dir, `${name}.tree`);
+  mkdirSync(join(tree, "usr", "bin"), { recursive: true });
+  mkdirSync(join(tree, "usr", "lib", "extension-release.d"), { recursive: true });
+  writeFileSync(join(tree, "usr", "bin", "kubelet"), kubelet);
+  writeFileSync(join(tree, "usr", "lib", "extension-release.d", "extension-release.kubernetes"), "ID=flatcar\nSYSEXT_LEVEL=1.0\n");
+  const out = join(dir, name);
+  execFileSync("mksquashfs", [tree, out, "-quiet", "-all-root", "-noappend", "-no-progress"]);
+  rmSync(tree, { recursive: true });
+  return out;
+}

@@ -30,25 +30,56 @@ export function copyProject(dir: string): string {
   return dir;
 }
 
-/** The CLI without blocking this process (needed when the test itself serves what the CLI fetches). */
-export function slipwayAsync(
-  args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<RunResult> {
+/** uid and gid of nobody: an operator without any rights */
+export const NOBODY = 65534;
+
+export interface AsyncRunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** run as nobody (through setpriv), to see what a user without root gets */
+  asNobody?: boolean;
+  /** press Ctrl-C (SIGINT) once stderr matches this… */
+  interruptWhen?: RegExp;
+  /** …after this has looked at how things stand while the command runs */
+  beforeInterrupt?: () => Promise<void> | void;
+}
+
+/**
+ * The CLI without blocking this process (needed when the test itself serves what the CLI
+ * fetches); optionally as nobody, or interrupted once its output shows it is under way.
+ */
+export function slipwayAsync(args: string[], opts: AsyncRunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "slipway.js"), ...args], {
+    const command = [process.execPath, join(ROOT, "bin", "slipway.js"), ...args];
+    const [file, ...rest] = opts.asNobody ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...command] : command;
+    const child = spawn(file as string, rest, {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
+    let pressed = false;
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      if (opts.interruptWhen && !pressed && opts.interruptWhen.test(stderr)) {
+        pressed = true;
+        Promise.resolve(opts.beforeInterrupt?.()).then(
+          () => child.kill("SIGINT"),
+          (e) => {
+            child.kill("SIGKILL");
+            reject(e);
+          },
+        );
+      }
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 120_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      if (opts.interruptWhen && !pressed) return reject(new Error(`never saw ${opts.interruptWhen} before the command ended:\n${stderr}`));
       resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr });
     });
   });

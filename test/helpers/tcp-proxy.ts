@@ -1,6 +1,6 @@
 // A TCP proxy on 127.0.0.1 in front of a real server, to break things on purpose: cut every
 // connection that has carried more than `cutAfter` bytes towards the server (a network failure in
-// the middle of an upload), or slow the client down to `bytesPerSecond` (time to press Ctrl-C).
+// the middle of an upload), or slow both directions down to `bytesPerSecond` (time to press Ctrl-C).
 import { createServer, type Socket, connect } from "node:net";
 
 export interface TcpProxy {
@@ -25,7 +25,14 @@ export async function tcpProxy(target: number, opts: { cutAfter?: number; bytesP
     };
     client.on("error", end).on("close", end);
     upstream.on("error", end).on("close", end);
-    upstream.pipe(client);
+    // towards the client (downloads): slowed down too, when asked
+    upstream.on("data", (chunk: Buffer) => {
+      client.write(chunk);
+      if (opts.bytesPerSecond) {
+        upstream.pause();
+        setTimeout(() => upstream.resume(), (chunk.length / opts.bytesPerSecond) * 1000);
+      }
+    });
     let sent = 0;
     client.on("data", (chunk: Buffer) => {
       sent += chunk.length;
