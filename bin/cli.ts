@@ -2,8 +2,8 @@
 // load cdktf or a provider package, so they answer in a blink.
 import { relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { ClusterFileError, type Cluster, loadCluster } from "../stacks/model/load";
-import { UsageError, reportAndExit } from "./errors";
+import { type Cluster, loadCluster } from "../stacks/model/load";
+import { exitWithError } from "./errors";
 import { imageCommands } from "./image";
 
 /** The embedded demo, used when no file is given; found relative to the project, not the cwd. */
@@ -49,11 +49,11 @@ export function program(): Command {
     .argument("[file]", "cluster file (default: the embedded demo)")
     .option("-o, --out <dir>", "output directory", "cdktf.out")
     .addOption(new Option("--json", "print the summary as JSON"))
-    .action((file: string | undefined, opts: { out: string; json?: boolean }) => {
+    .action(async (file: string | undefined, opts: { out: string; json?: boolean }) => {
       const cluster = loadCluster(clusterArg(file));
       // loaded only here: cdktf and the provider bindings are not needed to validate
       const { synthesize, formatSummary } = require("../stacks/app") as typeof import("../stacks/app");
-      const summary = synthesize(cluster, opts.out);
+      const summary = await synthesize(cluster, opts.out);
       console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     });
 
@@ -107,21 +107,7 @@ export async function main(argv: string[]): Promise<void> {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") process.exit(0);
       process.exit(2); // commander already printed the message
     }
-    if (e instanceof ClusterFileError) reportAndExit(e.message, 1);
-    if (e instanceof UsageError) reportAndExit(`slipway: ${e.message}`, 2);
-    if (e instanceof Error && e.name === "SynthError") reportAndExit(e.message, 1);
-    if (e instanceof Error && (e.name === "ImageError" || e.name === "PkiError")) reportAndExit(`slipway: ${e.message}`, 1);
-    // a folder that cannot be written, a full disk: the operator's to fix, not a crash
-    const fsError = e as NodeJS.ErrnoException;
-    if (fsError?.syscall && fsError.path) {
-      const { fsReason } = require("../images/errors") as typeof import("../images/errors");
-      reportAndExit(`slipway: ${fsError.path}: ${fsReason(fsError)}`, 1);
-    }
-    reportAndExit(
-      `slipway: internal error: ${e instanceof Error ? e.message : String(e)}` +
-        (process.env.SLIPWAY_DEBUG ? `\n${e instanceof Error ? e.stack : ""}` : "\n(set SLIPWAY_DEBUG=1 to see where)"),
-      70,
-    );
+    exitWithError(e);
   }
 }
 

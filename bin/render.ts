@@ -1,34 +1,73 @@
-// `slipway render`: argument checks, then bootstrap/render.ts, then an atomic write (the config
-// holds private keys: mode 0600, and nothing half-written).
-import { chmodSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// `slipway render`: argument checks, then bootstrap/render.ts, then a safe write. The config holds
+// private keys: it is written with mode 0600 through a private scratch file, never over a file
+// slipway did not render, never through a symbolic link, and never onto a terminal unless asked.
 import type { NodeTarget } from "../bootstrap/node";
+import { unwrapConfig } from "../bootstrap/ignition/render";
 import { renderNode } from "../bootstrap/render";
+import { printable } from "../stacks/model/errors";
 import type { Cluster } from "../stacks/model/load";
+import { mayReplace, writeFileSafely } from "../stacks/model/safe-files";
 import type { RenderCliOptions } from "./cli";
 import { UsageError } from "./errors";
+import { join } from "node:path";
 
-export async function renderCommand(cluster: Cluster, opts: RenderCliOptions): Promise<void> {
-  if (!/^\d+$/.test(opts.index)) throw new UsageError(`--index must be a whole number, not "${opts.index}"`);
-  const index = Number(opts.index);
+/** A whole number as the user wrote it: digits only, and exactly representable. */
+export function wholeNumber(option: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new UsageError(`${option} must be a whole number, not "${printable(text)}"`);
+  return n;
+}
+
+/** Whether `bytes` is a config `slipway render` wrote (plain or user_data form). */
+export function isRenderedConfig(bytes: Buffer): boolean {
+  try {
+    let config = JSON.parse(bytes.toString("utf8")) as { ignition?: { version?: unknown; config?: unknown } };
+    if (config.ignition?.config) config = JSON.parse(unwrapConfig(bytes.toString("utf8")));
+    const files = (config as { storage?: { files?: { path?: unknown }[] } }).storage?.files;
+    return typeof config.ignition?.version === "string" && Array.isArray(files) && files.some((f) => f?.path === "/etc/slipway/node.env");
+  } catch {
+    return false;
+  }
+}
+
+function target(cluster: Cluster, opts: RenderCliOptions, index: number): NodeTarget {
   const { plan } = cluster;
-  let target: NodeTarget;
+  const file = printable(cluster.file);
   if (opts.role === "worker") {
     const pool = opts.pool ?? plan.pools[0]?.name ?? "";
     const p = plan.pools.find((x) => x.name === pool);
     if (!p)
-      throw new UsageError(`--pool ${pool}: ${cluster.file} has no such worker pool (pools: ${plan.pools.map((x) => x.name).join(", ")})`);
-    target = { role: "worker", pool };
-  } else {
-    if (opts.pool) throw new UsageError(`--pool applies to --role worker only`);
-    const n = opts.role === "etcd" ? plan.etcd.length : plan.masters.length;
-    if (index >= n)
-      throw new UsageError(`--index ${index}: ${cluster.file} has ${n} ${opts.role === "etcd" ? "etcd members" : "masters"} (0..${n - 1})`);
-    target = { role: opts.role, index };
+      throw new UsageError(
+        `--pool ${printable(pool)}: ${file} has no such worker pool (pools: ${plan.pools.map((x) => x.name).join(", ")})`,
+      );
+    if (index >= p.count)
+      throw new UsageError(
+        p.count === 0
+          ? `--index ${index}: pool ${pool} of ${file} has no machines (count: 0)`
+          : `--index ${index}: pool ${pool} of ${file} has ${p.count} machine${p.count === 1 ? "" : "s"} (0..${p.count - 1})`,
+      );
+    return { role: "worker", pool };
   }
+  if (opts.pool) throw new UsageError("--pool applies to --role worker only");
+  const n = opts.role === "etcd" ? plan.etcd.length : plan.masters.length;
+  if (index >= n)
+    throw new UsageError(`--index ${index}: ${file} has ${n} ${opts.role === "etcd" ? "etcd members" : "masters"} (0..${n - 1})`);
+  return { role: opts.role, index };
+}
+
+export async function renderCommand(cluster: Cluster, opts: RenderCliOptions): Promise<void> {
+  const index = wholeNumber("--index", opts.index);
+  const t = target(cluster, opts, index);
+  const toStdout = opts.out === undefined || opts.out === "-";
+  if (opts.out === undefined && process.stdout.isTTY)
+    throw new UsageError("the config holds private keys: not printing it on a terminal; give --out FILE (or --out - to print it anyway)");
+  if (opts.out === "") throw new UsageError("--out needs a file name (or - for standard output)");
+  // refuse before any key is issued
+  if (!toStdout) mayReplace(opts.out as string, "an Ignition config", isRenderedConfig);
+
   const pkiDir = opts.pki ?? join("slipway-pki", cluster.config.name);
   const r = await renderNode(cluster, {
-    target,
+    target: t,
     index,
     pkiDir,
     dataDevice: opts.dataDevice,
@@ -36,22 +75,16 @@ export async function renderCommand(cluster: Cluster, opts: RenderCliOptions): P
     wrapped: opts.wrapped,
   });
 
-  if (opts.out && opts.out !== "-") {
-    const tmp = `${opts.out}.tmp-${process.pid}`;
-    try {
-      writeFileSync(tmp, `${r.config}\n`, { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, opts.out);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw new UsageError(
-        `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message}`,
-      );
-    }
-    const what = target.role === "worker" ? `worker ${r.hostname} (pool ${target.pool})` : `${target.role} ${r.hostname}`;
-    process.stderr.write(
-      `Rendered ${what} → ${opts.out} (${Buffer.byteLength(r.config).toLocaleString("en")} B${opts.wrapped ? ", user_data form" : ""}); ` +
-        `PKI in ${pkiDir}${r.issued.length ? ` (issued ${r.issued.length} of its certificates, keys and tokens)` : " (reused)"}\n`,
-    );
-  } else process.stdout.write(`${r.config}\n`);
+  if (toStdout) {
+    process.stdout.write(`${r.config}\n`);
+    return;
+  }
+  const out = opts.out as string;
+  mayReplace(out, "an Ignition config", isRenderedConfig); // again: the PKI took a while
+  writeFileSafely(out, `${r.config}\n`, 0o600);
+  const what = t.role === "worker" ? `worker ${r.hostname} (pool ${t.pool})` : `${t.role} ${r.hostname}`;
+  process.stderr.write(
+    `Rendered ${what} → ${printable(out)} (${Buffer.byteLength(r.config).toLocaleString("en")} B${opts.wrapped ? ", user_data form" : ""}); ` +
+      `PKI in ${printable(pkiDir)}${r.issued.length ? ` (issued ${r.issued.length} of its certificates, keys and tokens)` : " (reused)"}\n`,
+  );
 }

@@ -18,12 +18,13 @@ import { ImageError } from "./errors";
 import { defaultCacheDir, type FetchOptions, fetchImage } from "./fetch";
 import { formatOf, readBytes } from "./format";
 import { growLastPartition, readGpt, rootPartition, SECTOR } from "./gpt";
-import { withCleanup } from "./interrupt";
+import { withCleanup } from "../stacks/model/interrupt";
 import { type ImageInfo, readInfo, writeInfo } from "./metadata";
 import type { Arch } from "./release";
 import { type FsRange, fsck, fsInfo, inspect, type Method, type Plan, placeWithDebugfs, placeWithLoop, resizeFs } from "./rootfs";
 import { resolveSysext, type Sysext } from "./sysext";
 import { run } from "./tools";
+import { mayReplace } from "../stacks/model/safe-files";
 
 export interface BuildOptions {
   /** a disk image to start from; otherwise the release in `release` (fetched if not cached) */
@@ -85,6 +86,9 @@ export async function buildImage(opts: BuildOptions): Promise<Built> {
   const out = resolve(opts.out ?? defaultOut(info, opts.image, sysext, opts.format));
   if (out === source) throw new ImageError(`--out ${out} is the source image; write the build somewhere else`);
   if (!existsSync(dirname(out))) throw new ImageError(`--out ${out}: folder ${dirname(out)} does not exist`);
+  // only an image slipway built (its record beside it still describes it) is ever replaced
+  const built = (_: Buffer, path: string) => readInfo(path) !== undefined;
+  mayReplace(out, "an image", built, 0);
 
   const work = mkdtempSync(join(dirname(out), ".slipway-build-"));
   const cleanups = new Set<() => void>();
@@ -168,6 +172,7 @@ export async function buildImage(opts: BuildOptions): Promise<Built> {
       );
     } else renameSync(raw, staged);
     const sha512 = await sha512File(staged);
+    mayReplace(out, "an image", built, 0); // again: the build took a while
     renameSync(staged, out);
     const written = writeInfo(out, {
       format: opts.format,

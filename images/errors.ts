@@ -1,5 +1,9 @@
 // Errors the image commands report as one line (exit 1), never with a stack trace.
-export class ImageError extends Error {
+import { UserError } from "../stacks/model/errors";
+
+export { fsReason } from "../stacks/model/safe-files";
+
+export class ImageError extends UserError {
   override name = "ImageError";
 }
 
@@ -41,19 +45,4 @@ export function networkReason(e: unknown): string {
     default:
       return cause?.message ?? (e as Error)?.message ?? String(e);
   }
-}
-
-/** A file-system error (ENOSPC, EACCES, …) as an operator would phrase it. */
-export function fsReason(e: NodeJS.ErrnoException): string {
-  const known: Record<string, string> = {
-    ENOSPC: "no space left on the device",
-    EACCES: "permission denied",
-    EPERM: "operation not permitted",
-    EROFS: "read-only file system",
-    ENOENT: "no such file or directory",
-    ENOTDIR: "a part of the path is not a folder",
-    EISDIR: "is a folder",
-    EDQUOT: "disk quota exceeded",
-  };
-  return (e.code && known[e.code]) ?? e.message;
 }

@@ -2,6 +2,7 @@
 // interrupt can stop them and clean up. A missing tool or a failing one is one ImageError line
 // naming the Debian package or the tool's own last words.
 import { type ChildProcess, spawn } from "node:child_process";
+import { onInterrupt } from "../stacks/model/interrupt";
 import { ImageError } from "./errors";
 
 const PACKAGES: Record<string, string> = {
@@ -22,6 +23,7 @@ const running = new Set<ChildProcess>();
 export function killTools(): void {
   for (const c of running) c.kill("SIGTERM");
 }
+onInterrupt(killTools);
 
 export interface RunResult {
   stdout: string;

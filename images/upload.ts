@@ -18,7 +18,7 @@ import { hasher, sha512File } from "./digest";
 import { fsReason, ImageError, NetworkError, networkReason } from "./errors";
 import { formatOf, readBytes } from "./format";
 import { Glance, type GlanceImage } from "./glance";
-import { whileInterruptible } from "./interrupt";
+import { whileInterruptible } from "../stacks/model/interrupt";
 import { authenticate } from "./keystone";
 import { type ImageInfo, readInfo } from "./metadata";
 import { progress } from "./progress";

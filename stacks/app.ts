@@ -1,16 +1,21 @@
 // Synthesis: a validated Cluster → a cdktf App → Terraform JSON on disk, plus a summary.
-// Nothing is written unless everything succeeded: the app is synthesized into a scratch directory
-// beside the output and swapped in at the end (which also drops stale stacks from earlier runs).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// Nothing is written unless everything succeeded: the app is synthesized into a private scratch
+// folder and its files are then put into the output folder one by one.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App, type TerraformStack } from "cdktf";
 import type { Cluster } from "./model/load";
+import { UserError } from "./model/errors";
+import { interrupted, signalsNow, withCleanup } from "./model/interrupt";
+import { claimFolder, commitFolder, describingErrors, fileHash } from "./model/safe-files";
 import { AwsClusterStack } from "./aws/stack";
 import { OpenstackClusterStack } from "./openstack/stack";
 import { countedBytes, USER_DATA_LIMITS, type UserDataBudget } from "./userdata";
 
 /** A problem with the cluster that only shows while building the stack (e.g. user_data too large). */
-export class SynthError extends Error {
+export class SynthError extends UserError {
+  override readonly located = true;
   constructor(
     readonly file: string,
     readonly problems: string[],
@@ -81,51 +86,111 @@ export function countResources(tf: TfJson): ResourceCount[] {
     });
 }
 
-/** Build, check and write. Throws SynthError (user-facing) without writing anything on failure. */
-export function synthesize(cluster: Cluster, outdir: string): SynthSummary {
-  const target = resolve(outdir);
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const scratch = join(parent, `.${target.split("/").pop()}.tmp-${process.pid}`);
-  rmSync(scratch, { recursive: true, force: true });
+/** What cdktf writes (manifest.json, stacks/<name>/cdk.tf.json), relative path → bytes. */
+function filesIn(dir: string, rel = ""): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? join(rel, e.name) : e.name;
+    if (e.isDirectory()) for (const [k, v] of filesIn(dir, r)) out.set(k, v);
+    else out.set(r, readFileSync(join(dir, r)));
+  }
+  return out;
+}
+
+/**
+ * An output folder of an older slipway (or of cdktf itself) carries no record, but its cdktf
+ * manifest names the stack files it wrote.
+ */
+function cdktfOutput(real: string, entries: string[]): Map<string, string> | undefined {
+  if (!entries.includes("manifest.json")) return undefined;
   try {
-    const { app, stack, budget } = buildApp(cluster, scratch);
-    const problems = budget.problems();
-    if (problems.length > 0) throw new SynthError(cluster.file, problems);
-    app.synth();
-
-    const stackFile = join("stacks", stack.node.id, "cdk.tf.json");
-    const text = readFileSync(join(scratch, stackFile), "utf8");
-    const summary: SynthSummary = {
-      file: cluster.file,
-      cloud: cluster.config.cloud,
-      stackName: stack.node.id,
-      stackFile: join(outdir, stackFile),
-      bytes: Buffer.byteLength(text),
-      resources: countResources(JSON.parse(text) as TfJson),
-      machines: {
-        etcd: cluster.plan.etcd.length,
-        masters: cluster.plan.masters.length,
-        pools: cluster.plan.pools.map((p) => ({ name: p.name, count: p.count })),
-      },
-      userData: [...budget.sizes].map(([label, maxBytes]) => ({
-        label,
-        maxBytes,
-        ...(budget.servedFrom.has(label) ? { servedFrom: budget.servedFrom.get(label) } : {}),
-        counted: countedBytes(cluster.config.cloud, maxBytes),
-        limit: USER_DATA_LIMITS[cluster.config.cloud].bytes,
-        countedAs: USER_DATA_LIMITS[cluster.config.cloud].counted,
-      })),
+    const m = JSON.parse(readFileSync(join(real, "manifest.json"), "utf8")) as {
+      version?: unknown;
+      stacks?: Record<string, { synthesizedStackPath?: unknown }>;
     };
+    if (typeof m.version !== "string" || typeof m.stacks !== "object" || m.stacks === null) return undefined;
+    const written = new Map<string, string>();
+    const record = (rel: string) => {
+      const h = fileHash(join(real, rel));
+      if (h) written.set(rel, h);
+    };
+    record("manifest.json");
+    for (const s of Object.values(m.stacks))
+      if (typeof s?.synthesizedStackPath === "string" && /^stacks\/[A-Za-z0-9_-]+\/cdk\.tf\.json$/.test(s.synthesizedStackPath))
+        record(s.synthesizedStackPath);
+    return written;
+  } catch {
+    return undefined;
+  }
+}
 
-    // swap the finished output in
-    const old = `${scratch}.old`;
-    if (existsSync(target)) {
-      if (!statSync(target).isDirectory()) throw new SynthError(cluster.file, [`output ${outdir} exists and is not a directory`]);
-      renameSync(target, old);
-    }
-    renameSync(scratch, target);
-    rmSync(old, { recursive: true, force: true });
+export const SYNTH_OUTPUT = "synth";
+
+/** Build and check into `scratch`: the files cdktf wrote and the summary. */
+function build(cluster: Cluster, outdir: string, scratch: string): { files: Map<string, Buffer>; summary: SynthSummary } {
+  const { app, stack, budget } = buildApp(cluster, scratch);
+  const problems = budget.problems();
+  if (problems.length > 0) throw new SynthError(cluster.file, problems);
+  app.synth();
+  const files = filesIn(scratch);
+  const stackFile = join("stacks", stack.node.id, "cdk.tf.json");
+  const text = (files.get(stackFile) as Buffer).toString("utf8");
+  const summary: SynthSummary = {
+    file: cluster.file,
+    cloud: cluster.config.cloud,
+    stackName: stack.node.id,
+    stackFile: join(outdir, stackFile),
+    bytes: Buffer.byteLength(text),
+    resources: countResources(JSON.parse(text) as TfJson),
+    machines: {
+      etcd: cluster.plan.etcd.length,
+      masters: cluster.plan.masters.length,
+      pools: cluster.plan.pools.map((p) => ({ name: p.name, count: p.count })),
+    },
+    userData: [...budget.sizes].map(([label, maxBytes]) => ({
+      label,
+      maxBytes,
+      ...(budget.servedFrom.has(label) ? { servedFrom: budget.servedFrom.get(label) } : {}),
+      counted: countedBytes(cluster.config.cloud, maxBytes),
+      limit: USER_DATA_LIMITS[cluster.config.cloud].bytes,
+      countedAs: USER_DATA_LIMITS[cluster.config.cloud].counted,
+    })),
+  };
+  return { files, summary };
+}
+
+const scratchFolder = () => describingErrors(tmpdir(), "create a scratch folder in", () => mkdtempSync(join(tmpdir(), "slipway-synth-")));
+
+/**
+ * Build, check and write. Throws SynthError (user-facing) without writing anything on failure.
+ * The output folder must be new, empty or slipway's own (see stacks/model/safe-files.ts): its
+ * files are replaced one by one, stacks an earlier run wrote and this one does not are removed,
+ * and everything else there — Terraform's state, .terraform, plans — is left as it is. Ctrl-C or
+ * SIGTERM removes the scratch folder, writes nothing and exits 130/143.
+ */
+export async function synthesize(cluster: Cluster, outdir: string): Promise<SynthSummary> {
+  const folder = claimFolder(outdir, SYNTH_OUTPUT, cdktfOutput);
+  const scratch = scratchFolder();
+  return withCleanup(
+    () => rmSync(scratch, { recursive: true, force: true }),
+    async () => {
+      const { files, summary } = build(cluster, outdir, scratch);
+      // an interrupt during the (synchronous) synthesis is handled here, before anything is written
+      await signalsNow();
+      if (interrupted()) return new Promise<never>(() => {});
+      commitFolder(folder, SYNTH_OUTPUT, files);
+      return summary;
+    },
+  );
+}
+
+/** The same without the interrupt handling, for callers that cannot wait (tests, the bench). */
+export function synthesizeSync(cluster: Cluster, outdir: string): SynthSummary {
+  const folder = claimFolder(outdir, SYNTH_OUTPUT, cdktfOutput);
+  const scratch = scratchFolder();
+  try {
+    const { files, summary } = build(cluster, outdir, scratch);
+    commitFolder(folder, SYNTH_OUTPUT, files);
     return summary;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

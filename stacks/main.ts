@@ -1,26 +1,21 @@
 // Entry point for `cdktf synth` / `cdktf deploy` (cdktf.json "app"). The cluster file comes from
-// SLIPWAY_CLUSTER (default: the embedded demo). `slipway synth` is the faster way to the same
-// output; this file exists so the standard cdktf workflow works too.
-import { ClusterFileError, loadCluster } from "./model/load";
-import { buildApp, SynthError } from "./app";
+// SLIPWAY_CLUSTER (default: the embedded demo), the output folder from CDKTF_OUTDIR (set by the
+// cdktf CLI). It behaves exactly like `slipway synth`: one line and exit 1 for a bad file,
+// nothing written on failure, the same rules for the output folder.
+import { exitWithError } from "./model/errors";
+import { loadCluster } from "./model/load";
 
 export const DEFAULT_CLUSTER_FILE = "clusters/demo-openstack.yaml";
 
-function main(): void {
-  const file = process.env.SLIPWAY_CLUSTER || DEFAULT_CLUSTER_FILE;
+async function main(): Promise<void> {
   try {
-    const cluster = loadCluster(file);
-    const { app, budget } = buildApp(cluster, process.env.CDKTF_OUTDIR || "cdktf.out");
-    const problems = budget.problems();
-    if (problems.length > 0) throw new SynthError(file, problems);
-    app.synth();
+    const cluster = loadCluster(process.env.SLIPWAY_CLUSTER || DEFAULT_CLUSTER_FILE);
+    // loaded only now: a bad file is reported before cdktf is even loaded
+    const { synthesize } = require("./app") as typeof import("./app");
+    await synthesize(cluster, process.env.CDKTF_OUTDIR || "cdktf.out");
   } catch (e) {
-    if (e instanceof ClusterFileError || e instanceof SynthError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
+    exitWithError(e);
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -10,7 +10,7 @@ import type { NodeTarget } from "../bootstrap/node";
 import { certSpecs, pemBound } from "../bootstrap/pki/spec";
 import { localPki } from "../bootstrap/pki/local";
 import { renderNode } from "../bootstrap/render";
-import { buildApp, SynthError, synthesize } from "../stacks/app";
+import { buildApp, SynthError, synthesizeSync } from "../stacks/app";
 import type { Cluster } from "../stacks/model/load";
 import { demoCluster, synthJson, synthText, tmp } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
@@ -222,7 +222,7 @@ describe("user_data budget", () => {
     const out = join(work.dir, "too-big");
     let err: unknown;
     try {
-      synthesize(cluster, out);
+      synthesizeSync(cluster, out);
     } catch (e) {
       err = e;
     }

@@ -5,10 +5,12 @@
 // not signed by the current CA.
 import "reflect-metadata";
 import { randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import type { Cluster } from "../../stacks/model/load";
+import { UserError } from "../../stacks/model/errors";
+import { claimFolder, RECORD, recordFolder, TRANSIENT, writeFileSafely } from "../../stacks/model/safe-files";
 import { type CertSpec, certSpecs, type Usage } from "./spec";
 
 // @peculiar/x509 speaks WebCrypto; Node's implementation is a drop-in (typed as the DOM's Crypto)
@@ -68,26 +70,28 @@ async function exportKey(keys: CryptoKeyPair): Promise<string> {
   return x509.PemConverter.encode(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY");
 }
 
-/** Write atomically: nothing half-written if interrupted. Keys are 0600. */
-function writeFile(path: string, text: string, mode: number): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
+/** Write atomically: nothing half-written if interrupted, never through a link. Keys are 0600. */
+const writeFile = (path: string, text: string, mode: number) => writeFileSafely(path, text, mode);
+
+/** A PKI folder of an older slipway, which wrote no record: it has the CAs and the join token. */
+function olderPki(real: string, entries: string[]): Map<string, string> | undefined {
+  return ["bootstrap-token", "etcd-ca.key", "kubernetes-ca.key"].every((f) => entries.includes(f)) && existsSync(join(real, "etcd-ca.crt"))
+    ? new Map()
+    : undefined;
 }
 
 /** A PKI folder the operator must look at (locked by another run): one line, exit 1. */
-export class PkiError extends Error {
+export class PkiError extends UserError {
   override name = "PkiError";
 }
 
 /**
- * Hold `<dir>/.lock` while issuing: renders running at the same time against a fresh directory
+ * Hold `<dir>/.slipway-lock` while issuing: renders running at the same time against a fresh directory
  * would otherwise each create their own CA. A lock left by a process that no longer exists is
  * taken over.
  */
 async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const lock = join(dir, ".lock");
+  const lock = join(dir, `${TRANSIENT}lock`);
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -136,7 +140,9 @@ async function exportPublic(keys: CryptoKeyPair): Promise<string> {
  * go into the API server certificates. The bootstrap token is kept in <dir>/bootstrap-token.
  */
 export async function localPki(cluster: Cluster, dir: string, publicAddresses: string[] = []): Promise<LocalPki> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // only a new or empty folder, or one slipway's PKI is in: never someone else's keys
+  const folder = claimFolder(dir, "pki", olderPki, 0o700);
+  if (!existsSync(join(folder.real, RECORD))) recordFolder(folder, "pki"); // creates it (0700) if need be
   return withLock(dir, async () => {
     const r = await issueAll(cluster, dir, publicAddresses);
     const tokenFile = join(dir, "bootstrap-token");

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { UserError } from "./errors";
 import { friendlyMessage, unknownFieldMessage } from "./messages";
 import { type Plan, planAddresses } from "./plan";
 import { checkRules } from "./rules";
@@ -24,7 +25,8 @@ export interface Problem {
 }
 
 /** One or more problems with a cluster file. `message` is ready to print. */
-export class ClusterFileError extends Error {
+export class ClusterFileError extends UserError {
+  override readonly located = true;
   constructor(
     readonly file: string,
     readonly problems: Problem[],

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { synthesize } from "../../stacks/app";
+import { synthesizeSync } from "../../stacks/app";
 import { type Cluster, parseCluster } from "../../stacks/model/load";
 
 export const ROOT = join(__dirname, "..", "..");
@@ -41,7 +41,7 @@ export type TfJson = {
 export function synthText(cluster: Cluster): string {
   const t = tmp();
   try {
-    const s = synthesize(cluster, join(t.dir, "out"));
+    const s = synthesizeSync(cluster, join(t.dir, "out"));
     return readFileSync(join(t.dir, "out", "stacks", s.stackName, "cdk.tf.json"), "utf8");
   } finally {
     t.cleanup();

@@ -84,3 +84,40 @@ export function slipwayAsync(args: string[], opts: AsyncRunOptions = {}): Promis
     });
   });
 }
+
+/** The CLI on a pseudo-terminal (script(1)), as in an operator's shell: exit code and what it showed. */
+export function slipwayOnTerminal(args: string[], opts: { cwd?: string } = {}): { code: number; output: string } {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, join(ROOT, "bin", "slipway.js"), ...args].map(quote).join(" ");
+  const r = spawnSync("script", ["-qec", cmd, "/dev/null"], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, COLUMNS: "120" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, output: r.stdout };
+}
+
+/** Every file and folder under `dir` with a hash of each file (links as their target): to see that nothing changed. */
+export function snapshotTree(dir: string): Record<string, string> {
+  const { readdirSync, readFileSync, readlinkSync, lstatSync } = require("node:fs") as typeof import("node:fs");
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(dir, rel))) {
+      const r = rel ? `${rel}/${e}` : e;
+      const st = lstatSync(join(dir, r));
+      if (st.isSymbolicLink()) out[r] = `-> ${readlinkSync(join(dir, r))}`;
+      else if (st.isDirectory()) {
+        out[`${r}/`] = `dir ${(st.mode & 0o7777).toString(8)}`;
+        walk(r);
+      } else
+        out[r] = `${(st.mode & 0o7777).toString(8)} ${createHash("sha256")
+          .update(readFileSync(join(dir, r)))
+          .digest("hex")}`;
+    }
+  };
+  walk("");
+  return out;
+}

@@ -1,19 +1,30 @@
-// Ctrl-C or a CI job's SIGTERM in the middle of a build or an upload: stop the running tool, undo
-// what is half done (unmount, detach, delete scratch files, delete a half-uploaded image), say so,
-// and exit 130/143. One handler at a time; the commands register their undo while they run.
-import { killTools } from "./tools";
+// Ctrl-C or a CI job's SIGTERM in the middle of a synthesis, a build or an upload: stop the running
+// tools, undo what is half done (scratch folders, loop devices, a half-uploaded image), say so in
+// one line, and exit 130/143. One handler for the process; commands register their undo while
+// they run.
 
 type Undo = () => void | Promise<void>;
 
 const undos: Undo[] = [];
+const first: (() => void)[] = [];
+
+/** Runs `fn` first when the process is interrupted (e.g. to stop child processes). */
+export function onInterrupt(fn: () => void): void {
+  if (!first.includes(fn)) first.push(fn);
+}
 let installed = false;
 let stopping = false;
+
+/** Whether an interrupt is being handled (the process is about to exit). */
+export function interrupted(): boolean {
+  return stopping;
+}
 
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) return;
   stopping = true;
   process.stderr.write(`\nslipway: interrupted (${signal}); cleaning up\n`);
-  killTools();
+  for (const f of first) f();
   for (const undo of undos.reverse()) {
     try {
       await undo();
@@ -52,4 +63,12 @@ export async function withCleanup<T>(undo: () => void, work: () => Promise<T>): 
     undo();
     process.removeListener("exit", undo);
   }
+}
+
+/**
+ * Lets a signal that arrived during synchronous work (Node handles signals between turns of its
+ * event loop) run its handler now, before anything is committed.
+ */
+export function signalsNow(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
