@@ -2,7 +2,7 @@
 // load cdktf or a provider package, so they answer in a blink.
 import { relative, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { type Cluster, loadCluster } from "../stacks/model/load";
+import { type Cluster, loadCluster } from "../clusters/model/load";
 import { exitWithError } from "./errors";
 import { imageCommands } from "./image";
 
@@ -39,7 +39,7 @@ export function program(): Command {
     .command("schema")
     .description("print the JSON Schema of the cluster file (for editors: yaml-language-server)")
     .action(() => {
-      const { clusterJsonSchema } = require("../stacks/model/schema") as typeof import("../stacks/model/schema");
+      const { clusterJsonSchema } = require("../clusters/model/schema") as typeof import("../clusters/model/schema");
       process.stdout.write(`${JSON.stringify(clusterJsonSchema(), null, 2)}\n`);
     });
 

@@ -4,9 +4,9 @@
 import type { NodeTarget } from "../bootstrap/node";
 import { unwrapConfig } from "../bootstrap/ignition/render";
 import { renderNode } from "../bootstrap/render";
-import { printable } from "../stacks/model/errors";
-import type { Cluster } from "../stacks/model/load";
-import { mayReplace, writeFileSafely } from "../stacks/model/safe-files";
+import { printable } from "../clusters/model/errors";
+import type { Cluster } from "../clusters/model/load";
+import { mayReplace, writeFileSafely } from "../clusters/model/safe-files";
 import type { RenderCliOptions } from "./cli";
 import { UsageError } from "./errors";
 import { join } from "node:path";

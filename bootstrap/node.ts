@@ -1,7 +1,7 @@
 // What a part needs to know about the machine it configures. The same parts serve both paths:
 // `slipway render` fills NodeValues with real local values, synthesis with Terraform expressions.
-import type { Cluster } from "../stacks/model/load";
-import type { NodePlan, PoolPlan, Role } from "../stacks/model/plan";
+import type { Cluster } from "../clusters/model/load";
+import type { NodePlan, PoolPlan, Role } from "../clusters/model/plan";
 import type { IgnitionBuilder, Text } from "./ignition/builder";
 import type { NodeGroup, PemKind } from "./pki/spec";
 

@@ -1,10 +1,10 @@
 // `slipway render`: one machine's complete Ignition config with real values — certificates from a
 // local PKI directory and the planned addresses — for bare metal, QEMU and tests. The parts and
 // the builder are the ones synthesis uses; only the source of the values differs.
-import type { Cluster } from "../stacks/model/load";
+import { cloudOf } from "../clusters/model/clouds";
+import type { Cluster } from "../clusters/model/load";
 import { renderLocal, wrapConfig } from "./ignition/render";
 import type { NodeTarget, NodeValues } from "./node";
-import { AWS_LOGS_DEVICE } from "./parts/logs-volume";
 import { localPki } from "./pki/local";
 import { buildNode, nodeContext } from "./roles";
 
@@ -41,8 +41,9 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
 export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
   const { certs, issued, bootstrapToken } = await localPki(cluster, opts.pkiDir, opts.publicAddresses);
   const hostname = hostnameOf(cluster, opts.target, opts.index);
-  // machines of an AWS Auto Scaling group are named by the cloud, as on the Terraform path
-  const cloudNamed = cluster.config.cloud === "aws" && opts.target.role === "worker";
+  // machines of a group the cloud scales are named by the cloud, as on the Terraform path
+  const cloud = cloudOf(cluster.config);
+  const cloudNamed = cloud.namesPoolMachines && opts.target.role === "worker";
   const values: NodeValues = {
     ...(cloudNamed ? {} : { hostname }),
     pem: (name, kind) => {
@@ -53,7 +54,9 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
     },
     bootstrapToken: { id: bootstrapToken.split(".")[0] ?? "", secret: bootstrapToken.split(".")[1] ?? "" },
     volume: (purpose) =>
-      purpose === "etcd-data" ? (opts.dataDevice ?? "/dev/vdb") : (opts.logsDevice ?? (cloudNamed ? AWS_LOGS_DEVICE : "/dev/vdc")),
+      purpose === "etcd-data"
+        ? (opts.dataDevice ?? cloud.devices.renderDefaults.etcdData)
+        : (opts.logsDevice ?? cloud.devices.renderDefaults.logs),
   };
   const config = renderLocal(buildNode(cluster, opts.target, values));
   return { config: opts.wrapped ? wrapConfig(config) : config, hostname, issued };

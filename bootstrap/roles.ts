@@ -1,6 +1,6 @@
 // A role is a list of parts. The order does not matter for the result (the builder sorts), but it
 // reads as the boot story of the machine.
-import type { Cluster } from "../stacks/model/load";
+import type { Cluster } from "../clusters/model/load";
 import { IgnitionBuilder } from "./ignition/builder";
 import type { NodeContext, NodeTarget, NodeValues, Part } from "./node";
 import { apiLbPart } from "./parts/api-lb";
@@ -9,7 +9,7 @@ import { containerdPart } from "./parts/containerd";
 import { controlPlanePart } from "./parts/control-plane";
 import { etcdMemberPart } from "./parts/etcd-member";
 import { etcdProxyPart } from "./parts/etcd-proxy";
-import { flannelPart } from "./parts/flannel";
+import { flannelCniPart, flannelPart } from "./parts/flannel";
 import { hardeningPart, metadataBlockPart } from "./parts/hardening";
 import { kubeBootstrapPart } from "./parts/kube-bootstrap";
 import { kubeletPart } from "./parts/kubelet";
@@ -21,7 +21,7 @@ import { groupOf } from "./pki/spec";
 /** What every machine runs: the etcd proxy, flannel, register_node, and the hardening. */
 const EVERY_NODE: Part[] = [base, etcdProxyPart, flannelPart, registerNodePart, hardeningPart];
 /** What every Kubernetes node (master or worker) runs on top. */
-const KUBERNETES_NODE: Part[] = [containerdPart, kubernetesBinariesPart, apiLbPart, kubeletPart, metadataBlockPart];
+const KUBERNETES_NODE: Part[] = [containerdPart, kubernetesBinariesPart, apiLbPart, flannelCniPart, kubeletPart, metadataBlockPart];
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
   etcd: [...EVERY_NODE, etcdMemberPart],

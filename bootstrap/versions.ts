@@ -19,18 +19,3 @@ export function kubeImage(
 ): string {
   return `registry.k8s.io/${component}:v${version}`;
 }
-
-/** The system extensions' name for the machines' architecture. */
-export function sysextArch(config: { cloud: string; image: unknown }): "x86-64" | "arm64" {
-  return config.cloud === "aws" && (config.image as { arch?: string }).arch === "arm64" ? "arm64" : "x86-64";
-}
-
-/** Flatcar's Kubernetes system extension (kubelet, kubectl, CNI plugins) from the sysext-bakery. */
-export function sysextUrl(version: string, arch: "x86-64" | "arm64" = "x86-64"): string {
-  return `https://github.com/flatcar/sysext-bakery/releases/download/kubernetes-v${version}/kubernetes-v${version}-${arch}.raw`;
-}
-
-/** Where the extension lives on a machine — downloaded at first boot, or baked in by `slipway image build`. */
-export function sysextPath(version: string, arch: "x86-64" | "arm64" = "x86-64"): string {
-  return `/opt/extensions/kubernetes/kubernetes-v${version}-${arch}.raw`;
-}

@@ -1,7 +1,7 @@
 // Errors the image commands report as one line (exit 1), never with a stack trace.
-import { UserError } from "../stacks/model/errors";
+import { UserError } from "../clusters/model/errors";
 
-export { fsReason } from "../stacks/model/safe-files";
+export { fsReason } from "../clusters/model/safe-files";
 
 export class ImageError extends UserError {
   override name = "ImageError";

@@ -16,7 +16,7 @@ import { hasher } from "./digest";
 import { ImageError } from "./errors";
 import { formatOf } from "./format";
 import { download, getText } from "./http";
-import { withCleanup } from "../stacks/model/interrupt";
+import { withCleanup } from "../clusters/model/interrupt";
 import { type ImageInfo, readInfo, sidecar, writeInfo } from "./metadata";
 import { IMAGE_FILE, parseVersionTxt, type ReleaseRef, releaseDir, sha512FromDigests } from "./release";
 import { FLATCAR_KEY, readPublicKey, verifyDetached } from "./verify";

@@ -2,7 +2,7 @@
 // interrupt can stop them and clean up. A missing tool or a failing one is one ImageError line
 // naming the Debian package or the tool's own last words.
 import { type ChildProcess, spawn } from "node:child_process";
-import { onInterrupt } from "../stacks/model/interrupt";
+import { onInterrupt } from "../clusters/model/interrupt";
 import { ImageError } from "./errors";
 
 const PACKAGES: Record<string, string> = {

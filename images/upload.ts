@@ -18,7 +18,7 @@ import { hasher, sha512File } from "./digest";
 import { fsReason, ImageError, NetworkError, networkReason } from "./errors";
 import { formatOf, readBytes } from "./format";
 import { Glance, type GlanceImage } from "./glance";
-import { whileInterruptible } from "../stacks/model/interrupt";
+import { whileInterruptible } from "../clusters/model/interrupt";
 import { authenticate } from "./keystone";
 import { type ImageInfo, readInfo } from "./metadata";
 import { progress } from "./progress";
@@ -84,50 +84,101 @@ function propertiesFor(info: ImageInfo | undefined): Record<string, string> {
   return p;
 }
 
-export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const started = Date.now();
+/** Step 1: what the file is, before any network call. */
+interface LocalImage {
+  path: string;
+  size: number;
+  format: ReturnType<typeof formatOf>;
+  info: ImageInfo | undefined;
+  properties: Record<string, string>;
+  minDisk: number;
+}
+
+function inspectFile(opts: UploadOptions): LocalImage {
   if (!existsSync(opts.file)) throw new ImageError(`${opts.file}: no such file`);
   const st = statSync(opts.file);
   if (!st.isFile()) throw new ImageError(`${opts.file}: not a file`);
   if (st.size === 0) throw new ImageError(`${opts.file}: empty file`);
   const info = readInfo(opts.file);
   const format = info?.format ?? formatOf(opts.file);
-  const properties = { ...propertiesFor(info), ...opts.properties };
-  const minDisk = Math.ceil(virtualSize(opts.file, format, st.size) / GiB);
+  return {
+    path: opts.file,
+    size: st.size,
+    format,
+    info,
+    properties: { ...propertiesFor(info), ...opts.properties },
+    minDisk: Math.ceil(virtualSize(opts.file, format, st.size) / GiB),
+  };
+}
 
-  const creds = loadCredentials(opts.cloud);
+/** Step 2: Keystone, then Glance from the token's catalog. */
+async function connect(cloud: string | undefined, log: (l: string) => void): Promise<Glance> {
+  const creds = loadCredentials(cloud);
   const session = await authenticate(creds);
-  const glance = new Glance(session);
   log(`Glance at ${session.imageEndpoint} (${creds.source})`);
+  return new Glance(session);
+}
 
-  // the same image already there? Hash only when a same-named image of the same size exists
+/**
+ * Step 3: an active image with the same name, size and SHA-512 is reused, its properties brought
+ * up to date. The file is hashed only when a same-named image of the same size exists.
+ */
+async function reuseIdentical(
+  glance: Glance,
+  opts: UploadOptions,
+  file: LocalImage,
+  log: (l: string) => void,
+): Promise<Uploaded | undefined> {
   const candidates = (
-    await glance.list({ name: opts.name, size_min: String(st.size), size_max: String(st.size), status: "active" })
-  ).filter((i) => i.name === opts.name && i.size === st.size);
-  let known = info?.sha512;
-  if (candidates.length > 0) {
-    if (!known) {
-      const bar = progress(`Checking ${opts.file} against ${candidates.length} image(s) named ${opts.name}`, st.size);
-      known = await sha512File(opts.file, (n) => bar.tick(n));
-      bar.done();
-    }
-    const same = candidates.find((i) => i.os_hash_algo === "sha512" && i.os_hash_value === known);
-    if (same) {
-      const stale = Object.fromEntries(Object.entries(properties).filter(([k, v]) => same[k] !== v));
-      await glance.setProperties(same.id, stale, same);
-      log(
-        `${opts.name}: already in Glance as ${same.id} (same name and SHA-512); nothing uploaded${Object.keys(stale).length ? `, properties updated: ${Object.keys(stale).join(", ")}` : ""}`,
-      );
-      if (same.visibility !== opts.visibility)
-        log(
-          `${opts.name}: note: ${same.id} is ${same.visibility}, not ${opts.visibility}; change it with: openstack image set --${opts.visibility} ${same.id}`,
-        );
-      return { id: same.id, reused: true };
-    }
+    await glance.list({ name: opts.name, size_min: String(file.size), size_max: String(file.size), status: "active" })
+  ).filter((i) => i.name === opts.name && i.size === file.size);
+  if (candidates.length === 0) return undefined;
+  let known = file.info?.sha512;
+  if (!known) {
+    const bar = progress(`Checking ${file.path} against ${candidates.length} image(s) named ${opts.name}`, file.size);
+    known = await sha512File(file.path, (n) => bar.tick(n));
+    bar.done();
   }
+  const same = candidates.find((i) => i.os_hash_algo === "sha512" && i.os_hash_value === known);
+  if (!same) return undefined;
+  const stale = Object.fromEntries(Object.entries(file.properties).filter(([k, v]) => same[k] !== v));
+  await glance.setProperties(same.id, stale, same);
+  log(
+    `${opts.name}: already in Glance as ${same.id} (same name and SHA-512); nothing uploaded${Object.keys(stale).length ? `, properties updated: ${Object.keys(stale).join(", ")}` : ""}`,
+  );
+  if (same.visibility !== opts.visibility)
+    log(
+      `${opts.name}: note: ${same.id} is ${same.visibility}, not ${opts.visibility}; change it with: openstack image set --${opts.visibility} ${same.id}`,
+    );
+  return { id: same.id, reused: true };
+}
 
-  // from here on an image may exist in Glance: every way out deletes it unless it is complete
+/** Step 4's check: Glance holds the image, active, with the SHA-512 the file had on the way. */
+async function verifyStored(glance: Glance, id: string, sha512: string): Promise<void> {
+  let stored = await glance.get(id);
+  // Glance finishes storing before it answers; a slow store may still say "saving" briefly
+  for (let i = 0; i < 30 && stored.status === "saving"; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    stored = await glance.get(id);
+  }
+  if (stored.status !== "active") throw new ImageError(`Glance left image ${id} in status "${stored.status}" after the upload`);
+  if (stored.os_hash_algo !== "sha512" || stored.os_hash_value !== sha512)
+    throw new ImageError(
+      `Glance stored ${stored.os_hash_algo ?? "no hash"} ${String(stored.os_hash_value ?? "").slice(0, 16)}…, but the file's SHA-512 is ${sha512.slice(0, 16)}…: the upload was corrupted`,
+    );
+}
+
+/**
+ * Steps 4 and 5: create the image and stream the file to it while hashing; from the moment it
+ * exists, every way out but success — an error, a cut connection, an interrupt — deletes it.
+ */
+async function sendNew(
+  glance: Glance,
+  opts: UploadOptions,
+  file: LocalImage,
+  log: (l: string) => void,
+  started: number,
+): Promise<Uploaded> {
   let image: GlanceImage | undefined;
   let req: ClientRequest | undefined;
   let interrupted = false;
@@ -152,43 +203,33 @@ export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
   };
 
   return whileInterruptible(onInterrupt, async () => {
-    const bar = progress(`Uploading ${opts.file} (${format})`, st.size);
+    const bar = progress(`Uploading ${file.path} (${file.format})`, file.size);
     const h = hasher((n) => bar.tick(n));
     try {
       image = await glance.create({
         name: opts.name,
-        disk_format: format,
+        disk_format: file.format,
         container_format: "bare",
         visibility: opts.visibility,
-        min_disk: minDisk,
+        min_disk: file.minDisk,
         tags: ["slipway"],
-        ...properties,
+        ...file.properties,
       });
       const id = image.id;
-      const file = createReadStream(opts.file, { highWaterMark: 1 << 20 });
+      const stream = createReadStream(file.path, { highWaterMark: 1 << 20 });
       // a read error (a disk failing, the file removed) must end the upload, not stall it
-      file.on("error", (e) => h.transform.destroy(e));
+      stream.on("error", (e) => h.transform.destroy(e));
       const sending = Date.now();
-      await glance.upload(id, file.pipe(h.transform), st.size, (r) => {
+      await glance.upload(id, stream.pipe(h.transform), file.size, (r) => {
         req = r;
       });
       const transfer = (Date.now() - sending) / 1000;
       bar.done();
-      if (h.bytes() !== st.size) throw new ImageError(`${opts.file} changed while it was uploaded (${h.bytes()} of ${st.size} bytes sent)`);
-      const sha512 = h.digest();
-      let stored = await glance.get(id);
-      // Glance finishes storing before it answers; a slow store may still say "saving" briefly
-      for (let i = 0; i < 30 && stored.status === "saving"; i++) {
-        await new Promise((r) => setTimeout(r, 1000));
-        stored = await glance.get(id);
-      }
-      if (stored.status !== "active") throw new ImageError(`Glance left image ${id} in status "${stored.status}" after the upload`);
-      if (stored.os_hash_algo !== "sha512" || stored.os_hash_value !== sha512)
-        throw new ImageError(
-          `Glance stored ${stored.os_hash_algo ?? "no hash"} ${String(stored.os_hash_value ?? "").slice(0, 16)}…, but the file's SHA-512 is ${sha512.slice(0, 16)}…: the upload was corrupted`,
-        );
+      if (h.bytes() !== file.size)
+        throw new ImageError(`${file.path} changed while it was uploaded (${h.bytes()} of ${file.size} bytes sent)`);
+      await verifyStored(glance, id, h.digest());
       const seconds = (Date.now() - started) / 1000;
-      const mib = st.size / 1048576;
+      const mib = file.size / 1048576;
       log(
         `${opts.name}: uploaded as ${id}, ${mib.toFixed(1)} MiB in ${transfer.toFixed(1)} s (${(mib / Math.max(transfer, 0.001)).toFixed(1)} MiB/s), SHA-512 verified by Glance; ${seconds.toFixed(1)} s in all`,
       );
@@ -202,12 +243,21 @@ export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
       const after = !created ? "" : gone ? "; the image was deleted" : `; the incomplete image ${image?.id} is still in Glance`;
       if (e instanceof NetworkError && created)
         throw new ImageError(
-          `upload of ${opts.file} broke off after ${h.bytes().toLocaleString("en")} of ${st.size.toLocaleString("en")} bytes: ${networkReason(e)}${after}`,
+          `upload of ${file.path} broke off after ${h.bytes().toLocaleString("en")} of ${file.size.toLocaleString("en")} bytes: ${networkReason(e)}${after}`,
         );
       if (e instanceof ImageError) throw new ImageError(`${e.message}${after}`);
       const fsError = e as NodeJS.ErrnoException;
-      if (fsError.syscall) throw new ImageError(`cannot read ${opts.file}: ${fsReason(fsError)}${after}`);
+      if (fsError.syscall) throw new ImageError(`cannot read ${file.path}: ${fsReason(fsError)}${after}`);
       throw e;
     }
   });
+}
+
+/** Upload `opts.file` as image `opts.name` (steps 1–5 above). */
+export async function uploadImage(opts: UploadOptions): Promise<Uploaded> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const started = Date.now();
+  const file = inspectFile(opts);
+  const glance = await connect(opts.cloud, log);
+  return (await reuseIdentical(glance, opts, file, log)) ?? (await sendNew(glance, opts, file, log, started));
 }

@@ -5,13 +5,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, type TerraformStack } from "cdktf";
-import type { Cluster } from "./model/load";
-import { UserError } from "./model/errors";
-import { interrupted, signalsNow, withCleanup } from "./model/interrupt";
-import { claimFolder, commitFolder, describingErrors, fileHash } from "./model/safe-files";
-import { AwsClusterStack } from "./aws/stack";
-import { OpenstackClusterStack } from "./openstack/stack";
-import { countedBytes, USER_DATA_LIMITS, type UserDataBudget } from "./userdata";
+import type { Cluster } from "../clusters/model/load";
+import { UserError } from "../clusters/model/errors";
+import { interrupted, signalsNow, withCleanup } from "../clusters/model/interrupt";
+import { claimFolder, commitFolder, describingErrors, fileHash } from "../clusters/model/safe-files";
+import { clusterStack } from "./registry";
+import { countedBytes, type UserDataBudget, userDataLimit } from "./userdata";
 
 /** A problem with the cluster that only shows while building the stack (e.g. user_data too large). */
 export class SynthError extends UserError {
@@ -33,17 +32,8 @@ export interface ClusterApp {
 
 export function buildApp(cluster: Cluster, outdir: string): ClusterApp {
   const app = new App({ outdir, skipValidation: false });
-  const { config } = cluster;
-  switch (config.cloud) {
-    case "openstack": {
-      const stack = new OpenstackClusterStack(app, cluster);
-      return { app, stack, budget: stack.budget };
-    }
-    case "aws": {
-      const stack = new AwsClusterStack(app, cluster);
-      return { app, stack, budget: stack.budget };
-    }
-  }
+  const stack = clusterStack(app, cluster);
+  return { app, stack, budget: stack.budget };
 }
 
 export interface ResourceCount {
@@ -152,8 +142,8 @@ function build(cluster: Cluster, outdir: string, scratch: string): { files: Map<
       maxBytes,
       ...(budget.servedFrom.has(label) ? { servedFrom: budget.servedFrom.get(label) } : {}),
       counted: countedBytes(cluster.config.cloud, maxBytes),
-      limit: USER_DATA_LIMITS[cluster.config.cloud].bytes,
-      countedAs: USER_DATA_LIMITS[cluster.config.cloud].counted,
+      limit: userDataLimit(cluster.config.cloud).bytes,
+      countedAs: userDataLimit(cluster.config.cloud).counted,
     })),
   };
   return { files, summary };
@@ -163,7 +153,7 @@ const scratchFolder = () => describingErrors(tmpdir(), "create a scratch folder 
 
 /**
  * Build, check and write. Throws SynthError (user-facing) without writing anything on failure.
- * The output folder must be new, empty or slipway's own (see stacks/model/safe-files.ts): its
+ * The output folder must be new, empty or slipway's own (see clusters/model/safe-files.ts): its
  * files are replaced one by one, stacks an earlier run wrote and this one does not are removed,
  * and everything else there — Terraform's state, .terraform, plans — is left as it is. Ctrl-C or
  * SIGTERM removes the scratch folder, writes nothing and exits 130/143.

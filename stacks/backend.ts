@@ -1,7 +1,7 @@
 // Terraform state backend from the cluster file. Credentials never come from the file: the S3
 // backend reads AWS_* variables, the http backend TF_HTTP_USERNAME/TF_HTTP_PASSWORD.
 import { HttpBackend, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import type { ClusterConfig } from "./model/schema";
+import type { ClusterConfig } from "../clusters/model/schema";
 
 export function configureBackend(stack: TerraformStack, config: ClusterConfig): void {
   const b = config.backend;

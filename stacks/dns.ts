@@ -4,8 +4,8 @@
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import type { TerraformStack } from "cdktf";
-import { type DnsNames, dnsNames } from "./model/names";
-import type { ClusterConfig } from "./model/schema";
+import { type DnsNames, dnsNames } from "../clusters/model/names";
+import type { ClusterConfig } from "../clusters/model/schema";
 
 /**
  * `api`: what the API name resolves to — addresses (A records), or a load balancer's DNS name (a

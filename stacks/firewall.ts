@@ -2,11 +2,17 @@
 // that cloud's security groups. Least privilege: etcd, kubelet and VXLAN only ever from groups of
 // cluster machines; SSH and the API only from the admin networks; the world only reaches 80/443
 // on masters (ingress).
-import type { ClusterConfig } from "./model/schema";
+import { PORTS } from "../clusters/model/ports";
+import type { ClusterConfig } from "../clusters/model/schema";
 
 /** Security groups: every machine is in `cluster` plus the group of its role. */
 export type Group = "cluster" | "etcd" | "master" | "worker";
 export const GROUPS: readonly Group[] = ["cluster", "etcd", "master", "worker"];
+
+/** One `T` per group, e.g. the cloud's security groups. */
+export function perGroup<T>(make: (g: Group) => T): Record<Group, T> {
+  return { cluster: make("cluster"), etcd: make("etcd"), master: make("master"), worker: make("worker") };
+}
 
 export type Source = { group: Group } | { cidr: string };
 
@@ -19,20 +25,6 @@ export interface Rule {
   from: Source;
   description: string;
 }
-
-export const PORTS = {
-  ssh: 22,
-  etcdClient: 2379,
-  etcdPeer: 2380,
-  apiserver: 6443,
-  kubelet: 10250,
-  vxlan: 8472,
-  http: 80,
-  https: 443,
-} as const;
-
-/** Ports that must never be reachable from outside the cluster's own groups. */
-export const INTERNAL_PORTS: readonly number[] = [PORTS.etcdClient, PORTS.etcdPeer, PORTS.kubelet, PORTS.vxlan];
 
 const WORLD = ["0.0.0.0/0", "::/0"];
 

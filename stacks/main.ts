@@ -2,8 +2,8 @@
 // SLIPWAY_CLUSTER (default: the embedded demo), the output folder from CDKTF_OUTDIR (set by the
 // cdktf CLI). It behaves exactly like `slipway synth`: one line and exit 1 for a bad file,
 // nothing written on failure, the same rules for the output folder.
-import { exitWithError } from "./model/errors";
-import { loadCluster } from "./model/load";
+import { exitWithError } from "../clusters/model/errors";
+import { loadCluster } from "../clusters/model/load";
 
 export const DEFAULT_CLUSTER_FILE = "clusters/demo-openstack.yaml";
 

@@ -14,7 +14,7 @@ import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import type { TerraformStack } from "cdktf";
 import { Deferred } from "../bootstrap/ignition/builder";
 import { type CertSpec, certSpecs, type PemKind, pemBound } from "../bootstrap/pki/spec";
-import type { Cluster } from "./model/load";
+import type { Cluster } from "../clusters/model/load";
 
 export interface IssuedCert {
   spec: CertSpec;

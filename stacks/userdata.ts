@@ -12,8 +12,8 @@ import { Deferred, type Text } from "../bootstrap/ignition/builder";
 import { DATA_URL_PREFIX, type Pieces, percentEncode, renderPieces, wrappedBound, wrapperParts } from "../bootstrap/ignition/render";
 import type { NodeTarget, NodeValues } from "../bootstrap/node";
 import { buildNode } from "../bootstrap/roles";
-import type { Cluster } from "./model/load";
-import type { CloudName } from "./model/schema";
+import type { Cluster } from "../clusters/model/load";
+import { CLOUDS, type CloudName } from "../clusters/model/clouds";
 import type { TerraformPki } from "./pki";
 
 const literal = (s: string) => Fn.base64decode(Buffer.from(s, "utf8").toString("base64"));
@@ -90,14 +90,14 @@ export function terraformUserData(cluster: Cluster, target: NodeTarget, values: 
   return { ...tfText([prefix, { expr: Fn.base64gzip(config) }, suffix]), maxBytes: wrappedBound(pieces), config };
 }
 
-/** What each cloud accepts, and how it counts. */
-export const USER_DATA_LIMITS: Record<CloudName, { bytes: number; counted: "raw" | "base64"; what: string }> = {
-  aws: { bytes: 16384, counted: "raw", what: "EC2 accepts at most 16,384 bytes of user_data" },
-  openstack: { bytes: 65535, counted: "base64", what: "Nova accepts at most 65,535 bytes of base64-encoded user_data" },
-};
+/** What the cloud accepts (its descriptor says), and how it counts. */
+export function userDataLimit(cloud: CloudName): { bytes: number; counted: "raw" | "base64"; what: string } {
+  const u = CLOUDS[cloud].userData;
+  return { bytes: u.limit, counted: u.counted, what: u.what };
+}
 
 export function countedBytes(cloud: CloudName, rawBytes: number): number {
-  return USER_DATA_LIMITS[cloud].counted === "base64" ? 4 * Math.ceil(rawBytes / 3) : rawBytes;
+  return userDataLimit(cloud).counted === "base64" ? 4 * Math.ceil(rawBytes / 3) : rawBytes;
 }
 
 /** Sizes per role, recorded while building a stack; checked against the cloud's limit. */
@@ -115,12 +115,12 @@ export class UserDataBudget {
 
   /** Whether user_data of this size fits the cloud's limit. */
   fits(ud: UserData): boolean {
-    return countedBytes(this.cloud, ud.maxBytes) <= USER_DATA_LIMITS[this.cloud].bytes;
+    return countedBytes(this.cloud, ud.maxBytes) <= userDataLimit(this.cloud).bytes;
   }
 
   /** Human-readable problems; empty when every config fits. */
   problems(): string[] {
-    const limit = USER_DATA_LIMITS[this.cloud];
+    const limit = userDataLimit(this.cloud);
     return [...this.sizes]
       .filter(([, raw]) => countedBytes(this.cloud, raw) > limit.bytes)
       .map(

@@ -1,7 +1,7 @@
 // Bad cluster files: every kind of mistake gets a message naming the file, line, column, field
 // and reason. (The CLI side — exit codes, no stack trace, nothing written — is in cli.test.ts.)
 import { describe, expect, it } from "vitest";
-import { ClusterFileError, loadCluster, parseCluster } from "../stacks/model/load";
+import { ClusterFileError, loadCluster, parseCluster } from "../clusters/model/load";
 import { DEMO_FILE } from "./helpers/clusters";
 
 const MIN = "name: demo\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\n";

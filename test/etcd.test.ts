@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCluster } from "../stacks/model/load";
+import { parseCluster } from "../clusters/model/load";
 import { demoYaml, DEMO_FILE, demoCluster, tmp } from "./helpers/clusters";
 import { EtcdDrill, HOST_PATH } from "./helpers/etcd-drill";
 

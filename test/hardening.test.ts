@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderNode } from "../bootstrap/render";
-import { sysextPath } from "../bootstrap/versions";
+import { sysextPath } from "../clusters/model/sysext";
 import { demoCluster, tmp } from "./helpers/clusters";
 import { ignitionApply, requireTool } from "./helpers/ignition";
 import { Lab } from "./helpers/lab";

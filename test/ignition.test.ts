@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { unwrapConfig } from "../bootstrap/ignition/render";
 import type { NodeTarget } from "../bootstrap/node";
 import { renderNode } from "../bootstrap/render";
-import type { Cluster } from "../stacks/model/load";
-import { parseCluster } from "../stacks/model/load";
+import type { Cluster } from "../clusters/model/load";
+import { parseCluster } from "../clusters/model/load";
 import { demoCluster, ROOT, tmp } from "./helpers/clusters";
 import { ignitionApply, ignitionValidate, verifyUnits } from "./helpers/ignition";
 

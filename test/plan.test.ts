@@ -3,9 +3,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { parseCluster } from "../stacks/model/load";
-import { parseCidr4 } from "../stacks/model/net";
-import { OFFSETS, type Plan } from "../stacks/model/plan";
+import { parseCluster } from "../clusters/model/load";
+import { parseCidr4 } from "../clusters/model/net";
+import { OFFSETS, type Plan } from "../clusters/model/plan";
 import { demoCluster } from "./helpers/clusters";
 
 const ipNum = (ip: string) => ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);

@@ -11,6 +11,14 @@ const wanted = readFileSync(join(__dirname, "debian-packages.txt"), "utf8")
   .map((l) => l.replace(/#.*/, "").trim())
   .filter(Boolean)
   .map((l) => l.split(/\s+/));
+// Terraform (or OpenTofu) evaluates synthesized expressions; no Debian or npm package has it, so
+// it must already be on the machine (CI machines carry /usr/local/bin/terraform).
+const onPath = (name) => spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim() !== "";
+if (!onPath("terraform") && !onPath("tofu")) {
+  console.error("The test suite needs terraform (>= 1.5) or tofu on PATH: it evaluates the synthesized Terraform expressions.");
+  process.exit(1);
+}
+
 const missing = [...new Set(wanted.filter(([, path]) => !existsSync(path)).map(([pkg]) => pkg))];
 if (missing.length === 0) process.exit(0);
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clusterJsonSchema } from "../stacks/model/schema";
+import { clusterJsonSchema } from "../clusters/model/schema";
 import { ROOT } from "./helpers/clusters";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");

@@ -1,4 +1,4 @@
-// No command deletes or overwrites a file it did not create (stacks/model/safe-files.ts): synth's
+// No command deletes or overwrites a file it did not create (clusters/model/safe-files.ts): synth's
 // output folder, render's config, the PKI folder and an image build's output are each only ever
 // written where slipway wrote before, never through a link at a file, never half; an interrupt
 // cleans up and says so. Every case runs the real CLI against folders that hold what an
@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeFileSafely } from "../stacks/model/safe-files";
+import { writeFileSafely } from "../clusters/model/safe-files";
 import { DEMO_FILE, demoYaml, ROOT, tmp } from "./helpers/clusters";
 import { copyProject, type RunResult, slipway, slipwayOnTerminal, snapshotTree } from "./helpers/run";
 

@@ -3,7 +3,8 @@
 // cloud-neutral rules (many random files) and on the synthesized OpenStack rules.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firewallRules, INTERNAL_PORTS, PORTS, type Rule } from "../stacks/firewall";
+import { firewallRules, type Rule } from "../stacks/firewall";
+import { INTERNAL_PORTS, PORTS } from "../clusters/model/ports";
 import { demoCluster, synthJson } from "./helpers/clusters";
 
 const v4Cidr = fc

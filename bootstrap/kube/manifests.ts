@@ -10,8 +10,9 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { stringify } from "yaml";
-import type { Cluster } from "../../stacks/model/load";
+import type { Cluster } from "../../clusters/model/load";
 import { API_LB_SERVER } from "../parts/api-lb";
+import { kubeconfigText } from "./kubeconfig";
 import { IMAGES, kubeImage } from "../versions";
 
 type Obj = { validate(): void; toJSON(): unknown };
@@ -63,13 +64,13 @@ export function kubeProxyObjects(cluster: Cluster): Obj[] {
           metricsBindAddress: "127.0.0.1:10249",
         }),
         // the local load balancer: kube-proxy must not depend on the Service it implements
-        "kubeconfig.conf": stringify({
-          apiVersion: "v1",
-          kind: "Config",
-          clusters: [{ name: "default", cluster: { server: API_LB_SERVER, "certificate-authority": `${sa}/ca.crt` } }],
-          users: [{ name: "default", user: { tokenFile: `${sa}/token` } }],
-          contexts: [{ name: "default", context: { cluster: "default", user: "default", namespace: "default" } }],
-          "current-context": "default",
+        "kubeconfig.conf": kubeconfigText({
+          cluster: "default",
+          server: API_LB_SERVER,
+          ca: { file: `${sa}/ca.crt` },
+          user: "default",
+          credentials: { tokenFile: `${sa}/token` },
+          namespace: "default",
         }),
       },
     }),

@@ -1,8 +1,8 @@
 // The local API load balancer every Kubernetes node runs: HAProxy on 127.0.0.1:7443, forwarding
 // to the API servers of all masters and checking each one's /readyz, so kubelets, kube-proxy and
 // the control plane itself keep working when any one master is gone — no cloud load balancer.
-import { PORTS } from "../../stacks/firewall";
-import { API_LB_PORT } from "../../stacks/model/names";
+import { PORTS } from "../../clusters/model/ports";
+import { API_LB_PORT } from "../../clusters/model/ports";
 import type { NodeContext, Part } from "../node";
 import { IMAGES } from "../versions";
 import { PATHS } from "./files";

@@ -4,7 +4,7 @@
 // leader election and talk to the API through the local load balancer. RBAC and the Node
 // authorizer are on; kubelets are reached with a client certificate of their own.
 import { Pod } from "kubernetes-models/v1/Pod";
-import { PORTS } from "../../stacks/firewall";
+import { PORTS } from "../../clusters/model/ports";
 import { kubeconfig } from "../kube/kubeconfig";
 import type { NodeContext, Part } from "../node";
 import { apiserverCert, FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT } from "../pki/spec";
@@ -164,9 +164,14 @@ export const controlPlanePart: Part = {
       certPair(b, ctx, c, c, dir);
 
     const cluster = ctx.cluster.config.name;
-    const common = { cluster, server: API_LB_SERVER, caFile: `${dir}/ca.crt` };
     const kc = (user: string, cert: string) =>
-      kubeconfig({ ...common, user, certFile: `${dir}/${cert}.crt`, keyFile: `${dir}/${cert}.key` });
+      kubeconfig({
+        cluster,
+        server: API_LB_SERVER,
+        ca: { file: `${dir}/ca.crt` },
+        user,
+        credentials: { certFile: `${dir}/${cert}.crt`, keyFile: `${dir}/${cert}.key` },
+      });
     b.file(KUBECONFIGS.controllerManager, kc("system:kube-controller-manager", "controller-manager"), { mode: 0o600 });
     b.file(KUBECONFIGS.scheduler, kc("system:kube-scheduler", "scheduler"), { mode: 0o600 });
     b.file(KUBECONFIGS.admin, kc("slipway-admin", "admin"), { mode: 0o600 });

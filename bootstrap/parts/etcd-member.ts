@@ -3,7 +3,7 @@
 // plan (no discovery service), peers and clients authenticate with certificates, and the data
 // directory is on the member's own volume, formatted only when empty and mounted before etcd
 // starts — so a replaced machine rejoins with its data.
-import { PORTS } from "../../stacks/firewall";
+import { PORTS } from "../../clusters/model/ports";
 import type { Part } from "../node";
 import { ETCD_CA, etcdMember } from "../pki/spec";
 import { certPair, envFile, etcdCaFile, PATHS, script } from "./files";

@@ -3,7 +3,7 @@
 // machine needs to know the member addresses. It authenticates to the members with the group's
 // proxy client certificate (without a Common Name: grpc-proxy refuses one that has it) and
 // requires a client certificate from whoever connects to it.
-import { PORTS } from "../../stacks/firewall";
+import { PORTS } from "../../clusters/model/ports";
 import type { NodeContext, Part } from "../node";
 import { ETCD_CA, nodeClient, proxyClient, proxyServer } from "../pki/spec";
 import { certPair, envFile, etcdCaFile, PATHS, script } from "./files";

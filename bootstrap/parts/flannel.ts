@@ -1,10 +1,11 @@
 // flannel: the pod network across machines, VXLAN on udp 8472, with its state in etcd (reached
 // through the local proxy). A oneshot writes the network config into etcd once for the cluster.
-import { PORTS } from "../../stacks/firewall";
+import { PORTS } from "../../clusters/model/ports";
 import type { Part } from "../node";
 import { PATHS, script, UNIT_PATH } from "./files";
 import { PROXY_LISTEN } from "./etcd-proxy";
 import { containerService, unitVar } from "./container";
+import { IMAGES } from "../versions";
 
 export const FLANNEL_PREFIX = "/coreos.com/network";
 
@@ -69,5 +70,47 @@ WantedBy=multi-user.target
         "--ip-masq",
       ],
     });
+  },
+};
+
+/** On Kubernetes nodes: flannel's CNI plugin and the network config that uses it. */
+export const flannelCniPart: Part = {
+  name: "flannel-cni",
+  apply(b) {
+    // flannel's CNI plugin (not part of the standard plugins) and the network config using it
+    b.directory("/etc/cni", 0o755).directory("/etc/cni/net.d", 0o755);
+    b.file(
+      "/etc/cni/net.d/10-flannel.conflist",
+      `${JSON.stringify({
+        name: "cbr0",
+        cniVersion: "1.0.0",
+        plugins: [
+          { type: "flannel", delegate: { hairpinMode: true, isDefaultGateway: true } },
+          { type: "portmap", capabilities: { portMappings: true } },
+        ],
+      })}\n`,
+    );
+    b.unit(
+      "flannel-cni.service",
+      `[Unit]
+Description=Install flannel's CNI plugin into /opt/cni/bin
+Requires=docker.service
+After=docker.service
+Before=kubelet.service
+ConditionPathExists=!/opt/cni/bin/flannel
+
+[Service]
+Type=oneshot
+RemainAfterExit=true
+ExecStartPre=/usr/bin/mkdir -p /opt/cni/bin
+ExecStart=/usr/bin/docker run --rm --volume /opt/cni/bin:/host-cni --entrypoint /bin/cp ${IMAGES.flannelCni} -f /flannel /host-cni/flannel
+Restart=on-failure
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+`,
+      { enabled: true },
+    );
   },
 };

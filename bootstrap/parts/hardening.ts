@@ -3,12 +3,11 @@
 // - journald keeps bounded logs;
 // - Flatcar's automatic updates reboot one machine of a group at a time, coordinated through etcd:
 //   etcd members and masters form one group, so they never reboot together.
-import { PORTS } from "../../stacks/firewall";
+import { PORTS } from "../../clusters/model/ports";
+import { cloudOf } from "../../clusters/model/clouds";
 import type { Part } from "../node";
 import { ETCD_METRICS } from "./etcd-member";
 import { envFile, PATHS, script, UNIT_PATH } from "./files";
-
-export const METADATA_ADDRESS = "169.254.169.254/32";
 
 /** The reboot group of a machine, and how it tells it is healthy again. */
 export function rebootGroup(ctx: Parameters<Part["apply"]>[1]): { group: string; healthCheck: string } {
@@ -32,7 +31,7 @@ After=network-pre.target
 Type=oneshot
 RemainAfterExit=true
 ${UNIT_PATH}
-ExecStart=${run} ${ctx.cluster.config.network.pods} ${METADATA_ADDRESS}
+ExecStart=${run} ${ctx.cluster.config.network.pods} ${cloudOf(ctx.cluster.config).metadataAddress}
 
 [Install]
 WantedBy=multi-user.target

@@ -5,10 +5,9 @@
 // CSR the controller-manager approves by itself. Both rotate their certificates from then on.
 // Anonymous access to the kubelet is off; a machine being shut down drains its pods first.
 import type { Text } from "../ignition/builder";
-import { kubeconfig, tokenKubeconfig } from "../kube/kubeconfig";
+import { kubeconfig } from "../kube/kubeconfig";
 import type { NodeContext, Part } from "../node";
 import { KUBE_CA, kubeletMaster } from "../pki/spec";
-import { IMAGES } from "../versions";
 import { CONTAINERD_SOCKET } from "./containerd";
 import { PATHS } from "./files";
 import { API_LB_SERVER } from "./api-lb";
@@ -54,7 +53,7 @@ export const kubeletPart: Part = {
     if (!b.files.has(`${PATHS.kubePki}/ca.crt`)) b.file(`${PATHS.kubePki}/ca.crt`, ctx.values.pem(KUBE_CA, "cert"), { mode: 0o644 });
     b.file(KUBELET.config, `${JSON.stringify(kubeletConfig(ctx), null, 1)}\n`);
 
-    const common = { cluster, server: API_LB_SERVER, caFile: `${PATHS.kubePki}/ca.crt` };
+    const common = { cluster, server: API_LB_SERVER, ca: { file: `${PATHS.kubePki}/ca.crt` } };
     if (master) {
       const node = ctx.node;
       if (!node) throw new Error("a master needs its planned machine");
@@ -64,14 +63,22 @@ export const kubeletPart: Part = {
       b.file(KUBELET.clientPem, pem, { mode: 0o600 });
       b.file(
         KUBELET.kubeconfig,
-        kubeconfig({ ...common, user: `system:node:${node.name}`, certFile: KUBELET.clientPem, keyFile: KUBELET.clientPem }),
+        kubeconfig({
+          ...common,
+          user: `system:node:${node.name}`,
+          credentials: { certFile: KUBELET.clientPem, keyFile: KUBELET.clientPem },
+        }),
         { mode: 0o600 },
       );
     } else {
       const t = ctx.values.bootstrapToken;
-      b.file(KUBELET.bootstrapKubeconfig, tokenKubeconfig({ ...common, user: "kubelet-bootstrap" }, [t.id, ".", t.secret]), {
-        mode: 0o600,
-      });
+      b.file(
+        KUBELET.bootstrapKubeconfig,
+        kubeconfig({ ...common, user: "kubelet-bootstrap", credentials: { token: [t.id, ".", t.secret] } }),
+        {
+          mode: 0o600,
+        },
+      );
     }
 
     const labels = master ? ["slipway/role=master"] : ["slipway/role=worker", `slipway/pool=${ctx.pool?.name}`];
@@ -105,42 +112,6 @@ Restart=always
 RestartSec=10
 StartLimitInterval=0
 KillMode=process
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
-
-    // flannel's CNI plugin (not part of the standard plugins) and the network config using it
-    b.directory("/etc/cni", 0o755).directory("/etc/cni/net.d", 0o755);
-    b.file(
-      "/etc/cni/net.d/10-flannel.conflist",
-      `${JSON.stringify({
-        name: "cbr0",
-        cniVersion: "1.0.0",
-        plugins: [
-          { type: "flannel", delegate: { hairpinMode: true, isDefaultGateway: true } },
-          { type: "portmap", capabilities: { portMappings: true } },
-        ],
-      })}\n`,
-    );
-    b.unit(
-      "flannel-cni.service",
-      `[Unit]
-Description=Install flannel's CNI plugin into /opt/cni/bin
-Requires=docker.service
-After=docker.service
-Before=kubelet.service
-ConditionPathExists=!/opt/cni/bin/flannel
-
-[Service]
-Type=oneshot
-RemainAfterExit=true
-ExecStartPre=/usr/bin/mkdir -p /opt/cni/bin
-ExecStart=/usr/bin/docker run --rm --volume /opt/cni/bin:/host-cni --entrypoint /bin/cp ${IMAGES.flannelCni} -f /flannel /host-cni/flannel
-Restart=on-failure
-RestartSec=10
 
 [Install]
 WantedBy=multi-user.target

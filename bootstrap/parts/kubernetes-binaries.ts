@@ -3,7 +3,8 @@
 // verified against the SHA-512 in the cluster file. Either way the machine notices a baked
 // extension and skips the download.
 import type { Part } from "../node";
-import { sysextArch, sysextPath, sysextUrl } from "../versions";
+import { cloudOf } from "../../clusters/model/clouds";
+import { sysextPath, sysextUrl } from "../../clusters/model/sysext";
 import { script } from "./files";
 
 export const kubernetesBinariesPart: Part = {
@@ -11,7 +12,7 @@ export const kubernetesBinariesPart: Part = {
   apply(b, ctx) {
     const k = ctx.cluster.config.kubernetes;
     const install = script(b, "install-sysext");
-    const arch = sysextArch(ctx.cluster.config);
+    const arch = cloudOf(ctx.cluster.config).sysextArch(ctx.cluster.config);
     const file = sysextPath(k.version, arch);
     const download = k.binaries.source === "sysext" ? ` ${k.binaries.url ?? sysextUrl(k.version, arch)} ${k.binaries.sha512}` : "";
     b.unit(

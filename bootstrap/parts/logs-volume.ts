@@ -4,12 +4,6 @@
 import type { Part } from "../node";
 import { PATHS, script } from "./files";
 
-/**
- * The logs volume of a machine of an AWS Auto Scaling group: its id is not known in advance; it is
- * the second volume, /dev/xvdb on Xen instances, the second NVMe namespace on Nitro ones.
- */
-export const AWS_LOGS_DEVICE = "/dev/xvdb|/dev/nvme1n1";
-
 export const logsVolumePart: Part = {
   name: "logs-volume",
   apply(b, ctx) {

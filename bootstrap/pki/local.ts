@@ -8,9 +8,9 @@ import { randomBytes, webcrypto } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
-import type { Cluster } from "../../stacks/model/load";
-import { UserError } from "../../stacks/model/errors";
-import { claimFolder, RECORD, recordFolder, TRANSIENT, writeFileSafely } from "../../stacks/model/safe-files";
+import type { Cluster } from "../../clusters/model/load";
+import { UserError } from "../../clusters/model/errors";
+import { claimFolder, RECORD, recordFolder, TRANSIENT, writeFileSafely } from "../../clusters/model/safe-files";
 import { type CertSpec, certSpecs, type Usage } from "./spec";
 
 // @peculiar/x509 speaks WebCrypto; Node's implementation is a drop-in (typed as the DOM's Crypto)
@@ -155,25 +155,110 @@ export async function localPki(cluster: Cluster, dir: string, publicAddresses: s
   });
 }
 
+type Parsed = { cert: x509.X509Certificate; keys: CryptoKeyPair };
+
+/** The existing certificate of `spec`, if it still fits: same subject and names, not due, signed by its (reused) CA. */
+async function reusable(
+  spec: CertSpec,
+  dir: string,
+  ca: Parsed | undefined,
+  caReissued: boolean,
+  publicAddresses: string[],
+  renewBefore: number,
+) {
+  const certFile = join(dir, `${spec.name}.crt`);
+  const keyFile = join(dir, `${spec.name}.key`);
+  if (!existsSync(certFile) || !existsSync(keyFile)) return undefined;
+  const cert = new x509.X509Certificate(readFileSync(certFile, "utf8"));
+  const keys = await importKey(readFileSync(keyFile, "utf8"));
+  const fits =
+    cert.subject === new x509.Name(subjectOf(spec)).toString() &&
+    JSON.stringify(sansOf(cert)) === JSON.stringify(wantedSans(spec, publicAddresses)) &&
+    cert.notAfter.getTime() - Date.now() > renewBefore &&
+    (await cert.verify(ca ? { publicKey: ca.cert.publicKey, signatureOnly: true } : { signatureOnly: true })) &&
+    !caReissued;
+  if (!fits) return undefined;
+  return {
+    parsed: { cert, keys },
+    pem: { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8"), publicKey: await exportPublic(keys) },
+  };
+}
+
+/** A new key and certificate for `spec`: self-signed for a CA, else signed by `ca`. */
+async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["config"]["pki"], publicAddresses: string[]) {
+  const now = Date.now();
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
+  const validity = {
+    notBefore: new Date(now - 3_600_000),
+    serialNumber: randomBytes(16)
+      .toString("hex")
+      .replace(/^[89a-f]/, "1"),
+  };
+  let cert: x509.X509Certificate;
+  if (spec.kind === "ca" || !ca) {
+    cert = await x509.X509CertificateGenerator.createSelfSigned({
+      ...validity,
+      notAfter: new Date(now + pki.caValidityDays * DAY),
+      name: subjectOf(spec),
+      keys,
+      signingAlgorithm: ALG,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+          true,
+        ),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      ],
+    });
+  } else {
+    const ips = [...spec.ipAddresses, ...(spec.publicAddresses ? publicAddresses : [])];
+    const sans = [
+      ...spec.dnsNames.map((value) => ({ type: "dns" as const, value })),
+      ...ips.map((value) => ({ type: "ip" as const, value })),
+    ];
+    cert = await x509.X509CertificateGenerator.create({
+      ...validity,
+      notAfter: new Date(now + pki.certValidityDays * DAY),
+      subject: subjectOf(spec),
+      issuer: ca.cert.subject,
+      publicKey: keys.publicKey,
+      signingKey: ca.keys.privateKey,
+      signingAlgorithm: ALG,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.ExtendedKeyUsageExtension(spec.usages.map((u) => EKU[u])),
+        ...(sans.length ? [new x509.SubjectAlternativeNameExtension(sans)] : []),
+        await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      ],
+    });
+  }
+  return {
+    parsed: { cert, keys },
+    pem: { cert: `${cert.toString("pem")}\n`, key: `${await exportKey(keys)}\n`, publicKey: await exportPublic(keys) },
+  };
+}
+
+/** Every certificate and key of the cluster: reused where it still fits, issued where not. */
 async function issueAll(
   cluster: Cluster,
   dir: string,
   publicAddresses: string[],
 ): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
   const { pki } = cluster.config;
-  const now = Date.now();
   const certs = new Map<string, LocalCert>();
-  const parsed = new Map<string, { cert: x509.X509Certificate; keys: CryptoKeyPair }>();
+  const parsed = new Map<string, Parsed>();
   const issued: string[] = [];
 
   for (const spec of certSpecs(cluster)) {
-    const certFile = join(dir, `${spec.name}.crt`);
     const keyFile = join(dir, `${spec.name}.key`);
-    const pubFile = join(dir, `${spec.name}.pub`);
     const ca = spec.ca ? parsed.get(spec.ca) : undefined;
     if (spec.ca && !ca) throw new Error(`${spec.name}: CA ${spec.ca} must come first`);
 
     if (spec.kind === "keypair") {
+      const pubFile = join(dir, `${spec.name}.pub`);
       if (!existsSync(keyFile) || !existsSync(pubFile)) {
         const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
         writeFile(keyFile, `${await exportKey(keys)}\n`, 0o600);
@@ -184,82 +269,15 @@ async function issueAll(
       continue;
     }
 
-    // reuse what is there when it still fits
-    if (existsSync(certFile) && existsSync(keyFile)) {
-      const cert = new x509.X509Certificate(readFileSync(certFile, "utf8"));
-      const keys = await importKey(readFileSync(keyFile, "utf8"));
-      const fits =
-        cert.subject === new x509.Name(subjectOf(spec)).toString() &&
-        JSON.stringify(sansOf(cert)) === JSON.stringify(wantedSans(spec, publicAddresses)) &&
-        cert.notAfter.getTime() - now > pki.renewBeforeDays * DAY &&
-        (await cert.verify(ca ? { publicKey: ca.cert.publicKey, signatureOnly: true } : { signatureOnly: true })) &&
-        (!ca || !issued.includes(spec.ca as string));
-      if (fits) {
-        parsed.set(spec.name, { cert, keys });
-        certs.set(spec.name, {
-          cert: readFileSync(certFile, "utf8"),
-          key: readFileSync(keyFile, "utf8"),
-          publicKey: await exportPublic(keys),
-        });
-        continue;
-      }
+    const kept = await reusable(spec, dir, ca, issued.includes(spec.ca ?? ""), publicAddresses, pki.renewBeforeDays * DAY);
+    const got = kept ?? (await issue(spec, ca, pki, publicAddresses));
+    if (!kept) {
+      writeFile(keyFile, got.pem.key, 0o600);
+      writeFile(join(dir, `${spec.name}.crt`), got.pem.cert, 0o644);
+      issued.push(spec.name);
     }
-
-    const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
-    const validity = {
-      notBefore: new Date(now - 3_600_000),
-      serialNumber: randomBytes(16)
-        .toString("hex")
-        .replace(/^[89a-f]/, "1"),
-    };
-    let cert: x509.X509Certificate;
-    if (spec.kind === "ca" || !ca) {
-      cert = await x509.X509CertificateGenerator.createSelfSigned({
-        ...validity,
-        notAfter: new Date(now + pki.caValidityDays * DAY),
-        name: subjectOf(spec),
-        keys,
-        signingAlgorithm: ALG,
-        extensions: [
-          new x509.BasicConstraintsExtension(true, undefined, true),
-          new x509.KeyUsagesExtension(
-            x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
-            true,
-          ),
-          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-        ],
-      });
-    } else {
-      const ips = [...spec.ipAddresses, ...(spec.publicAddresses ? publicAddresses : [])];
-      const sans = [
-        ...spec.dnsNames.map((value) => ({ type: "dns" as const, value })),
-        ...ips.map((value) => ({ type: "ip" as const, value })),
-      ];
-      cert = await x509.X509CertificateGenerator.create({
-        ...validity,
-        notAfter: new Date(now + pki.certValidityDays * DAY),
-        subject: subjectOf(spec),
-        issuer: ca.cert.subject,
-        publicKey: keys.publicKey,
-        signingKey: ca.keys.privateKey,
-        signingAlgorithm: ALG,
-        extensions: [
-          new x509.BasicConstraintsExtension(false, undefined, true),
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-          new x509.ExtendedKeyUsageExtension(spec.usages.map((u) => EKU[u])),
-          ...(sans.length ? [new x509.SubjectAlternativeNameExtension(sans)] : []),
-          await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
-          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-        ],
-      });
-    }
-    const certPem = `${cert.toString("pem")}\n`;
-    const keyPem = `${await exportKey(keys)}\n`;
-    writeFile(keyFile, keyPem, 0o600);
-    writeFile(certFile, certPem, 0o644);
-    parsed.set(spec.name, { cert, keys });
-    certs.set(spec.name, { cert: certPem, key: keyPem, publicKey: await exportPublic(keys) });
-    issued.push(spec.name);
+    parsed.set(spec.name, got.parsed);
+    certs.set(spec.name, got.pem);
   }
   return { certs, issued };
 }

@@ -20,8 +20,8 @@
 //
 // A node group is "etcd", "master" or "pool-<name>": every machine of a group shares its etcd
 // client certificates (a worker pool boots one config for all its machines).
-import type { Cluster } from "../../stacks/model/load";
-import { dnsNames, publicApiEndpoints } from "../../stacks/model/names";
+import type { Cluster } from "../../clusters/model/load";
+import { dnsNames, publicApiEndpoints } from "../../clusters/model/names";
 
 export type Usage = "server_auth" | "client_auth";
 

@@ -6,12 +6,12 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { TerraformStack } from "cdktf";
-import { PORTS } from "../firewall";
-import type { Plan } from "../model/plan";
-import type { AwsClusterConfig } from "../model/schema";
-import type { AwsNetwork } from "./network";
+import { PORTS } from "../../clusters/model/ports";
+import type { Plan } from "../../clusters/model/plan";
+import type { AwsClusterConfig } from "./cloud";
+import { type ClusterNetwork, subnetOf } from "./network";
 
-export interface AwsPublicApi {
+export interface PublicApi {
   masterIps: Eip[];
   targetGroup?: LbTargetGroup;
   /** addresses and names for the certificates */
@@ -21,7 +21,7 @@ export interface AwsPublicApi {
   endpoint: string;
 }
 
-export function publicApi(stack: TerraformStack, config: AwsClusterConfig, plan: Plan, net: AwsNetwork): AwsPublicApi {
+export function publicApi(stack: TerraformStack, config: AwsClusterConfig, plan: Plan, net: ClusterNetwork): PublicApi {
   const masterIps = plan.masters.map(
     (m, i) => new Eip(stack, `master_${i}_ip`, { domain: "vpc", tags: { Name: `${m.name} (API and ingress)` } }),
   );
@@ -32,7 +32,7 @@ export function publicApi(stack: TerraformStack, config: AwsClusterConfig, plan:
     name: `${config.name}-api`.slice(0, 32),
     loadBalancerType: "network",
     internal: false,
-    subnets: plan.publicSubnets.map((i) => (net.subnets[i] as { id: string }).id),
+    subnets: plan.publicSubnets.map((i) => subnetOf(net, i).id),
     enableCrossZoneLoadBalancing: true,
   });
   const targetGroup = new LbTargetGroup(stack, "api_lb_masters", {

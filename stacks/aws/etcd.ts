@@ -4,13 +4,11 @@
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { Deferred } from "../../bootstrap/ignition/builder";
-import type { Cluster } from "../model/load";
-import type { AwsClusterConfig } from "../model/schema";
 import { terraformUserData, terraformValues } from "../userdata";
-import { type AwsContext, fixedInstance, placeUserData } from "./machines";
+import { fixedInstance, type MachineContext, placeUserData } from "./machines";
 
-export function etcdMembers(ctx: AwsContext, cluster: Cluster) {
-  const config = cluster.config as AwsClusterConfig;
+export function etcdMembers(ctx: MachineContext) {
+  const { cluster, config } = ctx;
   return cluster.plan.etcd.map((node, i) => {
     const volume = new EbsVolume(ctx.stack, `etcd_${i}_data`, {
       availabilityZone: ctx.net.zones[node.zone] as string,

@@ -6,7 +6,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { TerraformStack } from "cdktf";
-import type { AwsClusterConfig } from "../model/schema";
+import type { AwsClusterConfig } from "./cloud";
 
 export type IamGroup = "etcd" | "master" | "worker";
 
@@ -106,12 +106,12 @@ const EBS_CSI = [
 export const ROLE_POLICIES: Record<IamGroup, object[]> = { etcd: [], master: CLOUD_CONTROLLER, worker: EBS_CSI };
 
 export class InstanceRoles {
-  readonly roles = {} as Record<IamGroup, IamRole>;
-  readonly profiles = {} as Record<IamGroup, IamInstanceProfile>;
+  readonly roles: Record<IamGroup, IamRole>;
+  readonly profiles: Record<IamGroup, IamInstanceProfile>;
 
   constructor(stack: TerraformStack, config: AwsClusterConfig) {
-    for (const g of ["etcd", "master", "worker"] as const) {
-      const role = new IamRole(stack, `role_${g}`, {
+    const role = (g: IamGroup) => {
+      const r = new IamRole(stack, `role_${g}`, {
         name: `${config.name}-${g}`,
         assumeRolePolicy: assume,
         description: `${config.name}: ${g} machines`,
@@ -119,12 +119,15 @@ export class InstanceRoles {
       const statements = ROLE_POLICIES[g];
       if (statements.length)
         new IamRolePolicy(stack, `role_${g}_policy`, {
-          role: role.id,
+          role: r.id,
           name: g === "master" ? "cloud-controller-manager" : "ebs-csi-driver",
           policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
         });
-      this.roles[g] = role;
-      this.profiles[g] = new IamInstanceProfile(stack, `profile_${g}`, { name: `${config.name}-${g}`, role: role.name });
-    }
+      return r;
+    };
+    this.roles = { etcd: role("etcd"), master: role("master"), worker: role("worker") };
+    const profile = (g: IamGroup) =>
+      new IamInstanceProfile(stack, `profile_${g}`, { name: `${config.name}-${g}`, role: this.roles[g].name });
+    this.profiles = { etcd: profile("etcd"), master: profile("master"), worker: profile("worker") };
   }
 }

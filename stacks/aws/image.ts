@@ -3,12 +3,12 @@
 // machines.ts), so a new Flatcar release never replaces machines by surprise.
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import type { TerraformStack } from "cdktf";
-import type { AwsClusterConfig } from "../model/schema";
+import type { AwsClusterConfig } from "./cloud";
 
 /** Flatcar's AWS account (official AMIs, `Flatcar-<channel>-<version>-hvm`). */
 export const FLATCAR_OWNER = "075585003325";
 
-export function amiId(stack: TerraformStack, config: AwsClusterConfig): string {
+export function image(stack: TerraformStack, config: AwsClusterConfig): string {
   const { image } = config;
   if (image.ami) return image.ami;
   return new DataAwsAmi(stack, "flatcar", {

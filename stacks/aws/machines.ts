@@ -4,38 +4,42 @@
 // release or a changed node config never replaces a machine by surprise.
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { TerraformStack } from "cdktf";
+import type { Cluster } from "../../clusters/model/load";
 import { groupsOf } from "../firewall";
-import type { NodePlan } from "../model/plan";
-import type { AwsClusterConfig } from "../model/schema";
+import type { NodePlan } from "../../clusters/model/plan";
 import type { TerraformPki } from "../pki";
 import type { UserData, UserDataBudget } from "../userdata";
+import type { AwsClusterConfig } from "./cloud";
 import type { ConfigStore } from "./configs";
 import type { IamGroup, InstanceRoles } from "./iam";
-import type { AwsNetwork } from "./network";
+import { type ClusterNetwork, subnetOf } from "./network";
 import type { SecurityGroups } from "./security";
 
 export const METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
 
-export interface AwsContext {
+export interface MachineContext {
   stack: TerraformStack;
+  cluster: Cluster<AwsClusterConfig>;
   config: AwsClusterConfig;
-  net: AwsNetwork;
+  net: ClusterNetwork;
   groups: SecurityGroups;
-  roles: InstanceRoles;
-  ami: string;
-  keyName?: string;
+  /** the AMI id */
+  image: string;
   pki: TerraformPki;
-  configs: ConfigStore;
   budget: UserDataBudget;
+  keyPair?: string;
+  /** AWS's own: instance roles, and the S3 store for configs too large for user_data */
+  roles: InstanceRoles;
+  configs: ConfigStore;
 }
 
 /** user_data inline when it fits EC2's 16 KiB, otherwise a pointer to the config in S3. */
-export function placeUserData(ctx: AwsContext, label: string, key: string, group: IamGroup, ud: UserData): UserData {
+export function placeUserData(ctx: MachineContext, label: string, key: string, group: IamGroup, ud: UserData): UserData {
   return ctx.budget.record(label, ctx.budget.fits(ud) ? ud : ctx.configs.serve(key, ud, group));
 }
 
 export function fixedInstance(
-  ctx: AwsContext,
+  ctx: MachineContext,
   id: string,
   node: NodePlan,
   instanceType: string,
@@ -44,13 +48,13 @@ export function fixedInstance(
 ): Instance {
   const { config } = ctx;
   return new Instance(ctx.stack, id, {
-    ami: ctx.ami,
+    ami: ctx.image,
     instanceType,
-    subnetId: (ctx.net.subnets[node.subnet] as { id: string }).id,
+    subnetId: subnetOf(ctx.net, node.subnet).id,
     privateIp: node.ip,
     vpcSecurityGroupIds: groupsOf(node.role).map((g) => ctx.groups[g].id),
     iamInstanceProfile: ctx.roles.profiles[group].name,
-    ...(ctx.keyName ? { keyName: ctx.keyName } : {}),
+    ...(ctx.keyPair ? { keyName: ctx.keyPair } : {}),
     userData: userData.text,
     userDataReplaceOnChange: false,
     metadataOptions: METADATA_OPTIONS,

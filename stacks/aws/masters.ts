@@ -2,15 +2,13 @@
 // with a network load balancer, registered as its target.
 import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
-import { PORTS } from "../firewall";
-import type { Cluster } from "../model/load";
-import type { AwsClusterConfig } from "../model/schema";
+import { PORTS } from "../../clusters/model/ports";
 import { terraformUserData, terraformValues } from "../userdata";
-import type { AwsPublicApi } from "./api";
-import { type AwsContext, fixedInstance, placeUserData } from "./machines";
+import type { PublicApi } from "./api";
+import { fixedInstance, type MachineContext, placeUserData } from "./machines";
 
-export function masters(ctx: AwsContext, cluster: Cluster, api: AwsPublicApi) {
-  const config = cluster.config as AwsClusterConfig;
+export function masters(ctx: MachineContext, api: PublicApi) {
+  const { cluster, config } = ctx;
   return cluster.plan.masters.map((node, i) => {
     const ud = terraformUserData(cluster, { role: "master", index: i }, terraformValues(ctx.pki, node.name));
     const instance = fixedInstance(

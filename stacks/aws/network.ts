@@ -12,10 +12,10 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn, type TerraformStack, Token } from "cdktf";
-import { OFFSETS, type Plan } from "../model/plan";
-import type { AwsClusterConfig } from "../model/schema";
+import { OFFSETS, type Plan } from "../../clusters/model/plan";
+import type { AwsClusterConfig } from "./cloud";
 
-export interface AwsNetwork {
+export interface ClusterNetwork {
   vpc: Vpc;
   /** aligned with Plan.subnets */
   subnets: Subnet[];
@@ -23,7 +23,14 @@ export interface AwsNetwork {
   zones: string[];
 }
 
-export function awsNetwork(stack: TerraformStack, config: AwsClusterConfig, plan: Plan): AwsNetwork {
+/** The subnet of Plan.subnets index `i`. */
+export function subnetOf(net: ClusterNetwork, i: number): Subnet {
+  const s = net.subnets[i];
+  if (!s) throw new Error(`no subnet ${i} in the plan`);
+  return s;
+}
+
+export function network(stack: TerraformStack, config: AwsClusterConfig, plan: Plan): ClusterNetwork {
   const name = config.name;
   const given = config.aws.zones;
   const available = Array.isArray(given) ? undefined : new DataAwsAvailabilityZones(stack, "zones", { state: "available" });
@@ -67,7 +74,7 @@ export function awsNetwork(stack: TerraformStack, config: AwsClusterConfig, plan
     const eip = new Eip(stack, `nat_${zone}_ip`, { domain: "vpc", tags: { Name: `${name}-nat-${zone}` } });
     const nat = new NatGateway(stack, `nat_${zone}`, {
       allocationId: eip.id,
-      subnetId: (subnets[plan.publicSubnets[zone] as number] as Subnet).id,
+      subnetId: subnetOf({ vpc, subnets, zones }, plan.publicSubnets[zone] ?? -1).id,
       tags: { Name: `${name}-${zone}` },
       dependsOn: [igw],
     });
@@ -76,7 +83,10 @@ export function awsNetwork(stack: TerraformStack, config: AwsClusterConfig, plan
       route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
       tags: { Name: `${name}-private-${zone}` },
     });
-    new RouteTableAssociation(stack, `private_routes_assoc_${zone}`, { subnetId: (subnets[index] as Subnet).id, routeTableId: routes.id });
+    new RouteTableAssociation(stack, `private_routes_assoc_${zone}`, {
+      subnetId: subnetOf({ vpc, subnets, zones }, index).id,
+      routeTableId: routes.id,
+    });
   });
   return { vpc, subnets, zones };
 }

@@ -6,16 +6,15 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { groupsOf } from "../firewall";
-import type { Cluster } from "../model/load";
-import type { PoolPlan } from "../model/plan";
-import type { AwsClusterConfig } from "../model/schema";
+import type { PoolPlan } from "../../clusters/model/plan";
 import type { NodeValues } from "../../bootstrap/node";
-import { AWS_LOGS_DEVICE } from "../../bootstrap/parts/logs-volume";
 import { terraformUserData } from "../userdata";
-import { type AwsContext, METADATA_OPTIONS, placeUserData } from "./machines";
+import { aws } from "./cloud";
+import { type MachineContext, METADATA_OPTIONS, placeUserData } from "./machines";
+import { subnetOf } from "./network";
 
-export function workerPool(ctx: AwsContext, cluster: Cluster, pool: PoolPlan) {
-  const config = cluster.config as AwsClusterConfig;
+export function workerPool(ctx: MachineContext, pool: PoolPlan) {
+  const { cluster, config } = ctx;
   const spec = config.workers.find((w) => w.name === pool.name);
   if (!spec) throw new Error(`pool ${pool.name} missing from the config`);
   const name = `${config.name}-${pool.name}`;
@@ -25,7 +24,7 @@ export function workerPool(ctx: AwsContext, cluster: Cluster, pool: PoolPlan) {
     bootstrapToken: ctx.pki.bootstrapToken,
     volume: (purpose) => {
       if (purpose !== "logs") throw new Error(`worker pools have no ${purpose} volume`);
-      return AWS_LOGS_DEVICE;
+      return aws.devices.logs;
     },
   };
   const userData = placeUserData(
@@ -39,11 +38,11 @@ export function workerPool(ctx: AwsContext, cluster: Cluster, pool: PoolPlan) {
 
   const template = new LaunchTemplate(ctx.stack, `pool_${pool.name}_template`, {
     namePrefix: `${name}-`,
-    imageId: ctx.ami,
+    imageId: ctx.image,
     instanceType: spec.instanceType,
     iamInstanceProfile: { name: ctx.roles.profiles.worker.name },
     vpcSecurityGroupIds: groupsOf("worker").map((g) => ctx.groups[g].id),
-    ...(ctx.keyName ? { keyName: ctx.keyName } : {}),
+    ...(ctx.keyPair ? { keyName: ctx.keyPair } : {}),
     userData: userData.base64,
     metadataOptions: METADATA_OPTIONS,
     blockDeviceMappings: [
@@ -63,7 +62,7 @@ export function workerPool(ctx: AwsContext, cluster: Cluster, pool: PoolPlan) {
     minSize: pool.count,
     maxSize: pool.count,
     desiredCapacity: pool.count,
-    vpcZoneIdentifier: cluster.plan.workerSubnets.map((i) => (ctx.net.subnets[i] as { id: string }).id),
+    vpcZoneIdentifier: cluster.plan.workerSubnets.map((i) => subnetOf(ctx.net, i).id),
     launchTemplate: { id: template.id, version: template.latestVersion.toString() },
     healthCheckType: "EC2",
     instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90, instanceWarmup: "120" } },

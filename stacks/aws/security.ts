@@ -5,24 +5,23 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformStack } from "cdktf";
-import { firewallRules, GROUPS, type Group, PORTS, ruleId } from "../firewall";
-import type { AwsClusterConfig } from "../model/schema";
-import type { AwsNetwork } from "./network";
+import { firewallRules, type Group, perGroup, ruleId } from "../firewall";
+import { PORTS } from "../../clusters/model/ports";
+import type { AwsClusterConfig } from "./cloud";
+import type { ClusterNetwork } from "./network";
 
 export type SecurityGroups = Record<Group, SecurityGroup>;
 
-export function securityGroups(stack: TerraformStack, config: AwsClusterConfig, net: AwsNetwork): SecurityGroups {
-  const groups = Object.fromEntries(
-    GROUPS.map((g) => [
-      g,
+export function securityGroups(stack: TerraformStack, config: AwsClusterConfig, net: ClusterNetwork): SecurityGroups {
+  const groups: SecurityGroups = perGroup(
+    (g) =>
       new SecurityGroup(stack, `secgroup_${g}`, {
         name: `${config.name}-${g}`,
         description: g === "cluster" ? `${config.name}: every machine of the cluster` : `${config.name}: ${g} machines`,
         vpcId: net.vpc.id,
         tags: { Name: `${config.name}-${g}` },
       }),
-    ]),
-  ) as SecurityGroups;
+  );
 
   for (const r of firewallRules(config)) {
     const source =

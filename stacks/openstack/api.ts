@@ -2,9 +2,9 @@
 // addresses), and optionally an Octavia load balancer with its own floating IP. They are created
 // before anything else because the API server certificates must name them.
 import type { TerraformStack } from "cdktf";
-import { PORTS } from "../firewall";
-import type { Plan } from "../model/plan";
-import type { OpenstackClusterConfig } from "../model/schema";
+import { PORTS } from "../../clusters/model/ports";
+import type { Plan } from "../../clusters/model/plan";
+import type { OpenstackClusterConfig } from "./cloud";
 import { DataOpenstackLbFlavorV2 } from "./gen/data-openstack-lb-flavor-v2";
 import { LbListenerV2 } from "./gen/lb-listener-v2";
 import { LbLoadbalancerV2 } from "./gen/lb-loadbalancer-v2";

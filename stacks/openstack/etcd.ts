@@ -2,18 +2,15 @@
 // member certificates name it), spread over hypervisors by a server group, each keeping its data
 // on its own Cinder volume. The volume outlives the instance: replacing a member's machine
 // re-attaches the same data, and the member rejoins where it left off.
-import type { Cluster } from "../model/load";
-import type { OpenstackClusterConfig } from "../model/schema";
 import { Deferred } from "../../bootstrap/ignition/builder";
-import { terraformUserData, terraformValues, type UserDataBudget } from "../userdata";
+import { terraformUserData, terraformValues } from "../userdata";
 import { BlockstorageVolumeV3 } from "./gen/blockstorage-volume-v3";
 import { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { ComputeVolumeAttachV2 } from "./gen/compute-volume-attach-v2";
 import { fixedMachine, type MachineContext } from "./machines";
 
-export function etcdMembers(ctx: MachineContext, cluster: Cluster, budget: UserDataBudget) {
-  const config = cluster.config as OpenstackClusterConfig;
-  const { stack } = ctx;
+export function etcdMembers(ctx: MachineContext) {
+  const { stack, cluster, config, budget } = ctx;
   const group = new ComputeServergroupV2(stack, "etcd_group", {
     name: `${config.name}-etcd`,
     policies: [config.openstack.serverGroupPolicy],

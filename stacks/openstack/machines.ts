@@ -1,10 +1,12 @@
 // One machine with a fixed address: a port carrying the planned IP and the role's security groups,
 // and the instance on it. Used for etcd members and masters (worker pools are in pools.ts).
 import type { TerraformStack } from "cdktf";
+import type { Cluster } from "../../clusters/model/load";
 import { groupsOf } from "../firewall";
-import type { NodePlan } from "../model/plan";
-import type { OpenstackClusterConfig } from "../model/schema";
+import type { NodePlan } from "../../clusters/model/plan";
 import type { TerraformPki } from "../pki";
+import type { UserDataBudget } from "../userdata";
+import type { OpenstackClusterConfig } from "./cloud";
 import { ComputeInstanceV2, type ComputeInstanceV2Config } from "./gen/compute-instance-v2";
 import type { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { NetworkingPortV2 } from "./gen/networking-port-v2";
@@ -13,11 +15,14 @@ import type { SecurityGroups } from "./security";
 
 export interface MachineContext {
   stack: TerraformStack;
-  pki: TerraformPki;
+  cluster: Cluster<OpenstackClusterConfig>;
   config: OpenstackClusterConfig;
   net: ClusterNetwork;
   groups: SecurityGroups;
-  imageId: string;
+  /** the image id */
+  image: string;
+  pki: TerraformPki;
+  budget: UserDataBudget;
   keyPair?: string;
 }
 
@@ -29,7 +34,7 @@ export interface MachineContext {
 export function instanceBase(ctx: MachineContext, role: NodePlan["role"], flavor: string, pool?: string) {
   const { config } = ctx;
   return {
-    imageId: ctx.imageId,
+    imageId: ctx.image,
     flavorName: flavor,
     configDrive: true,
     stopBeforeDestroy: true,

@@ -1,17 +1,14 @@
 // Masters: fixed addresses (the API certificate and every node's local API load balancer name
 // them), anti-affinity, and a floating IP each. All floating IPs are the public API and ingress
 // addresses (published as DNS A records when dns: is set), so losing a master loses nothing.
-import type { Cluster } from "../model/load";
-import type { OpenstackClusterConfig } from "../model/schema";
-import { terraformUserData, terraformValues, type UserDataBudget } from "../userdata";
+import { terraformUserData, terraformValues } from "../userdata";
 import { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { NetworkingFloatingipAssociateV2 } from "./gen/networking-floatingip-associate-v2";
 import type { PublicApi } from "./api";
 import { fixedMachine, type MachineContext } from "./machines";
 
-export function masters(ctx: MachineContext, cluster: Cluster, api: PublicApi, budget: UserDataBudget) {
-  const config = cluster.config as OpenstackClusterConfig;
-  const { stack } = ctx;
+export function masters(ctx: MachineContext, api: PublicApi) {
+  const { stack, cluster, config, budget } = ctx;
   const group = new ComputeServergroupV2(stack, "master_group", {
     name: `${config.name}-master`,
     policies: [config.openstack.serverGroupPolicy],

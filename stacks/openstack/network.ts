@@ -1,8 +1,8 @@
 // The cluster network: one network and subnet holding every machine's fixed address, routed to
 // the external network so machines can pull images and masters can carry floating IPs.
 import type { TerraformStack } from "cdktf";
-import type { Plan } from "../model/plan";
-import type { OpenstackClusterConfig } from "../model/schema";
+import type { Plan } from "../../clusters/model/plan";
+import type { OpenstackClusterConfig } from "./cloud";
 import { DataOpenstackNetworkingNetworkV2 } from "./gen/data-openstack-networking-network-v2";
 import { NetworkingNetworkV2 } from "./gen/networking-network-v2";
 import { NetworkingRouterInterfaceV2 } from "./gen/networking-router-interface-v2";
@@ -17,7 +17,7 @@ export interface ClusterNetwork {
   externalNetworkName: string;
 }
 
-export function clusterNetwork(stack: TerraformStack, config: OpenstackClusterConfig, plan: Plan): ClusterNetwork {
+export function network(stack: TerraformStack, config: OpenstackClusterConfig, plan: Plan): ClusterNetwork {
   const os = config.openstack;
   const external = new DataOpenstackNetworkingNetworkV2(stack, "external_network", {
     name: os.externalNetwork,

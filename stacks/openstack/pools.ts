@@ -5,21 +5,18 @@
 // each.key.
 import { ref, TerraformIterator, Token } from "cdktf";
 import { Deferred } from "../../bootstrap/ignition/builder";
-import type { Cluster } from "../model/load";
-import type { PoolPlan } from "../model/plan";
-import type { OpenstackClusterConfig } from "../model/schema";
-import { terraformUserData, terraformValues, type UserDataBudget } from "../userdata";
+import type { PoolPlan } from "../../clusters/model/plan";
+import { terraformUserData, terraformValues } from "../userdata";
 import { BlockstorageVolumeV3 } from "./gen/blockstorage-volume-v3";
 import { ComputeInstanceV2 } from "./gen/compute-instance-v2";
 import { ComputeVolumeAttachV2 } from "./gen/compute-volume-attach-v2";
 import { NetworkingPortV2 } from "./gen/networking-port-v2";
 import { instanceBase, type MachineContext, securityGroupIds } from "./machines";
 
-export function workerPool(ctx: MachineContext, cluster: Cluster, pool: PoolPlan, budget: UserDataBudget) {
-  const config = cluster.config as OpenstackClusterConfig;
+export function workerPool(ctx: MachineContext, pool: PoolPlan) {
+  const { stack, cluster, config, budget } = ctx;
   const spec = config.workers.find((w) => w.name === pool.name);
   if (!spec) throw new Error(`pool ${pool.name} missing from the config`);
-  const { stack } = ctx;
   const id = `pool_${pool.name}`;
   const machines = TerraformIterator.fromMap(Object.fromEntries(pool.nodes.map((n) => [n.name, n.ip])));
   /** `<type>.<name>[each.key].<attr>` of a for_each resource of this pool */

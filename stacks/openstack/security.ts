@@ -2,25 +2,26 @@
 // resource per rule, with ids derived from the rule itself so adding an admin CIDR never renumbers
 // the others.
 import type { TerraformStack } from "cdktf";
-import { firewallRules, GROUPS, type Group, PORTS, ruleId } from "../firewall";
-import type { OpenstackClusterConfig } from "../model/schema";
+import { firewallRules, type Group, perGroup, ruleId } from "../firewall";
+import { PORTS } from "../../clusters/model/ports";
+import type { OpenstackClusterConfig } from "./cloud";
+import type { ClusterNetwork } from "./network";
 import { NetworkingSecgroupRuleV2 } from "./gen/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "./gen/networking-secgroup-v2";
 
 export type SecurityGroups = Record<Group, NetworkingSecgroupV2>;
 
-export function securityGroups(stack: TerraformStack, config: OpenstackClusterConfig): SecurityGroups {
-  const groups = Object.fromEntries(
-    GROUPS.map((g) => [
-      g,
+/** `_net`: as on AWS, where groups belong to the VPC; Neutron's groups belong to the project. */
+export function securityGroups(stack: TerraformStack, config: OpenstackClusterConfig, _net: ClusterNetwork): SecurityGroups {
+  const groups: SecurityGroups = perGroup(
+    (g) =>
       new NetworkingSecgroupV2(stack, `secgroup_${g}`, {
         name: `${config.name}-${g}`,
         description: g === "cluster" ? `${config.name}: every machine of the cluster` : `${config.name}: ${g} machines`,
         // Keep Neutron's default egress rules: machines pull images and reach the cloud APIs.
         deleteDefaultRules: false,
       }),
-    ]),
-  ) as SecurityGroups;
+  );
 
   for (const r of firewallRules(config)) {
     const v6 = "cidr" in r.from && r.from.cidr.includes(":");

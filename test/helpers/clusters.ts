@@ -5,14 +5,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { synthesizeSync } from "../../stacks/app";
-import { type Cluster, parseCluster } from "../../stacks/model/load";
+import { type Cluster, parseCluster } from "../../clusters/model/load";
 
 export const ROOT = join(__dirname, "..", "..");
 export const DEMO_FILE = join(ROOT, "clusters", "demo-openstack.yaml");
+export const DEMO_AWS_FILE = join(ROOT, "clusters", "demo-aws.yaml");
 
-/** The demo's YAML with `changes` applied (path → value; undefined deletes). */
-export function demoYaml(changes: [path: (string | number)[], value: unknown][] = []): string {
-  const doc = parseDocument(readFileSync(DEMO_FILE, "utf8"));
+export type Changes = [path: (string | number)[], value: unknown][];
+
+/** An example file's YAML with `changes` applied (path → value; undefined deletes). */
+function exampleYaml(file: string, changes: Changes): string {
+  const doc = parseDocument(readFileSync(file, "utf8"));
   for (const [path, value] of changes) {
     if (value === undefined) doc.deleteIn(path);
     else doc.setIn(path, doc.createNode(value));
@@ -20,9 +23,13 @@ export function demoYaml(changes: [path: (string | number)[], value: unknown][] 
   return doc.toString();
 }
 
-export function demoCluster(changes: [path: (string | number)[], value: unknown][] = []): Cluster {
-  return parseCluster(demoYaml(changes), "test.yaml");
-}
+/** The OpenStack demo (the embedded default) with `changes`. */
+export const demoYaml = (changes: Changes = []) => exampleYaml(DEMO_FILE, changes);
+export const demoCluster = (changes: Changes = []): Cluster => parseCluster(demoYaml(changes), "test.yaml");
+
+/** The AWS demo with `changes`. */
+export const awsYaml = (changes: Changes = []) => exampleYaml(DEMO_AWS_FILE, changes);
+export const awsCluster = (changes: Changes = []): Cluster => parseCluster(awsYaml(changes), "aws.yaml");
 
 export function tmp(prefix = "slipway-test-"): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -47,6 +54,9 @@ export function synthText(cluster: Cluster): string {
     t.cleanup();
   }
 }
+
+/** The resources of one type in synthesized JSON, by name. */
+export const resourcesOf = (tf: TfJson, type: string) => (tf.resource[type] ?? {}) as Record<string, Record<string, unknown>>;
 
 export function synthJson(cluster: Cluster): TfJson {
   return JSON.parse(synthText(cluster)) as TfJson;

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { Cluster } from "../../stacks/model/load";
+import type { Cluster } from "../../clusters/model/load";
 import { ignitionApply, requireTool } from "./ignition";
 import { Lab, type LabProcess } from "./lab";
 import { NodeRoot } from "./node-root";

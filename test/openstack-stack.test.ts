@@ -8,9 +8,9 @@ import { ComputeServergroupV2 } from "../stacks/openstack/gen/compute-servergrou
 import { NetworkingRouterV2 } from "../stacks/openstack/gen/networking-router-v2";
 import { OpenstackProvider } from "../stacks/openstack/gen/provider";
 import { countResources } from "../stacks/app";
-import { demoCluster, synthJson, synthText, type TfJson } from "./helpers/clusters";
+import { demoCluster, resourcesOf, synthJson, synthText, type TfJson } from "./helpers/clusters";
 
-const res = (tf: TfJson, type: string) => (tf.resource[type] ?? {}) as Record<string, Record<string, unknown>>;
+const res = resourcesOf;
 
 describe("OpenStack stack", () => {
   const text = synthText(demoCluster());

@@ -3,36 +3,22 @@
 // least-privilege instance roles, user_data within EC2's 16 KiB (large configs via S3).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { INTERNAL_PORTS, PORTS } from "../stacks/firewall";
-import { ClusterFileError, parseCluster } from "../stacks/model/load";
+import { INTERNAL_PORTS, PORTS } from "../clusters/model/ports";
+import { ClusterFileError } from "../clusters/model/load";
 import { localPki } from "../bootstrap/pki/local";
 import { renderNode } from "../bootstrap/render";
 import { unwrapConfig } from "../bootstrap/ignition/render";
 import { buildApp } from "../stacks/app";
-import { ROOT, synthJson, synthText, tmp, type TfJson } from "./helpers/clusters";
+import { awsCluster, resourcesOf, synthJson, synthText, tmp, type TfJson } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { ignitionValidate } from "./helpers/ignition";
 import { tfResolver } from "./helpers/tf-values";
 
-const DEMO_AWS = join(ROOT, "clusters", "demo-aws.yaml");
-
-function awsYaml(changes: [path: (string | number)[], value: unknown][] = []): string {
-  const doc = parseDocument(readFileSync(DEMO_AWS, "utf8"));
-  for (const [path, value] of changes) {
-    if (value === undefined) doc.deleteIn(path);
-    else doc.setIn(path, doc.createNode(value));
-  }
-  return doc.toString();
-}
-const awsCluster = (changes: [path: (string | number)[], value: unknown][] = []) => parseCluster(awsYaml(changes), "aws.yaml");
-const res = (tf: TfJson, type: string) => (tf.resource[type] ?? {}) as Record<string, Record<string, unknown>>;
+const res = resourcesOf;
 
 describe("AWS stack (clusters/demo-aws.yaml)", () => {
   const cluster = awsCluster();

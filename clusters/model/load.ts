@@ -9,10 +9,10 @@ import { type Plan, planAddresses } from "./plan";
 import { checkRules } from "./rules";
 import { type ClusterConfig, ClusterFile } from "./schema";
 
-export interface Cluster {
+export interface Cluster<C extends ClusterConfig = ClusterConfig> {
   /** the file it came from, as given (for messages) */
   file: string;
-  config: ClusterConfig;
+  config: C;
   plan: Plan;
 }
 

@@ -111,9 +111,9 @@ function distance(a: string, b: string): number {
 export function unknownFieldMessage(path: readonly PropertyKey[], data: unknown): string {
   const key = String(path[path.length - 1]);
   const cloud = (data as { cloud?: unknown } | null)?.cloud;
-  const only = CLOUD_ONLY_FIELDS[key];
+  const only = CLOUD_ONLY_FIELDS.get(key);
   if (only && only !== cloud) return `unknown field "${key}": it belongs to cloud: ${only}, and this file says cloud: ${String(cloud)}`;
-  const known = knownFields(path.slice(0, -1)).filter((k) => !CLOUD_ONLY_FIELDS[k] || CLOUD_ONLY_FIELDS[k] === cloud);
+  const known = knownFields(path.slice(0, -1)).filter((k) => !CLOUD_ONLY_FIELDS.has(k) || CLOUD_ONLY_FIELDS.get(k) === cloud);
   const best = known
     .map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) }))
     .filter((x) => x.d <= Math.max(2, Math.floor(key.length / 3)))

@@ -1,0 +1,49 @@
+// What a cloud is to Slipway: everything shared code needs to know about it, in one typed
+// descriptor per cloud (stacks/<cloud>/cloud.ts), registered in clusters/model/clouds.ts. Shared
+// code asks the descriptor and never tests `cloud === …`; a cloud whose descriptor lacks any of
+// this is refused by the compiler.
+//
+// Descriptors are read by every layer (validate, node configs, stacks), so they import only the
+// model — never cdktf or a provider package. The cloud's stack itself is registered separately
+// (stacks/registry.ts).
+import type { z } from "zod";
+import type { CloudPlan } from "./placement";
+
+export type RuleSink = (path: (string | number)[], message: string) => void;
+
+/** Where a volume the stack attaches shows up on a machine. */
+export interface VolumeDevices {
+  /**
+   * the logs volume of a pool machine; where the cloud knows no volume id in advance (a machine
+   * of an Auto Scaling group) the device paths it may appear at, separated by "|"
+   */
+  logs: string;
+  /** what `slipway render` assumes when not told (--data-device / --logs-device) */
+  renderDefaults: { etcdData: string; logs: string };
+}
+
+export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
+  /** the value of `cloud:` */
+  name: Config extends { cloud: infer C } ? C : never;
+  /** the whole cluster file for this cloud: the common fragments and the cloud's own fields */
+  schema: Schema;
+  /** field names only this cloud's files have, for "it belongs to cloud: …" hints */
+  ownFields: readonly string[];
+  /** cross-field rules only this cloud has (capacity of its subnets, its image, its zones) */
+  rules(config: Config, add: RuleSink): void;
+  /** the address-plan policy: subnets, zones, where each role and pool goes */
+  plan(config: Config): CloudPlan;
+  /** how many public addresses and names (known only at apply time) the API answers on */
+  publicApiEndpoints(config: Config): { ips: number; names: number };
+  /** the user_data limit and how the cloud counts it */
+  userData: { limit: number; counted: "raw" | "base64"; what: string };
+  /** whether machines of a worker pool are named by the cloud (an Auto Scaling group) rather than planned */
+  namesPoolMachines: boolean;
+  devices: VolumeDevices;
+  /** the machines' CPU architecture, as the system extensions name it */
+  sysextArch(config: Config): "x86-64" | "arm64";
+  /** the kubelet's --provider-id, with ${…} placeholders filled on the machine from its metadata */
+  providerId: string;
+  /** the instance metadata service (pods must not reach it: user_data holds secrets) */
+  metadataAddress: string;
+}

@@ -1,0 +1,255 @@
+// The parts of a cluster file that every cloud shares, as schema fragments. Each cloud's schema
+// (stacks/<cloud>/cloud.ts) is `clusterSchema(cloud, { its own fields })`: the common fields and
+// their descriptions are written once, so the clouds cannot drift apart and every field carries
+// its help for editors (the JSON Schema comes from here).
+//
+// Deliberately small dependency surface: this module must load fast, because `slipway validate`
+// loads nothing else (no cdktf, no provider packages).
+import { z } from "zod";
+import { cidrProblem } from "./net";
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const labelMessage = "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit";
+export const label = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(DNS1123_LABEL, labelMessage);
+
+const cidrOf = (v4only: boolean, what: string) =>
+  z.string().superRefine((s, ctx) => {
+    const problem = cidrProblem(s, v4only);
+    if (problem) ctx.addIssue({ code: "custom", message: `${problem} (${what})` });
+  });
+export const cidr = (what: string) => cidrOf(false, what);
+const ipv4Cidr = (what: string) => cidrOf(true, what);
+
+/** A size in GiB. */
+export const gib = (what: string) => z.number().int().min(1, "must be at least 1 GiB").max(16384).describe(`${what}, in GiB`);
+
+// ---------------------------------------------------------------------------------------------
+// Access
+
+const Ssh = z
+  .strictObject({
+    authorizedKeys: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/,
+            "must be an OpenSSH public key line such as 'ssh-ed25519 AAAA... user@host'",
+          )
+          .describe("One OpenSSH public key line: type, key and an optional comment."),
+      )
+      .default([])
+      .describe("Public keys installed for the `core` user on every node. The first one also becomes the cloud key pair."),
+  })
+  .describe("SSH access to the nodes (from adminCidrs only).");
+
+const adminCidrs = z
+  .array(cidr("admin network").describe("An IPv4 or IPv6 network, such as 203.0.113.0/24."))
+  .min(1, "needs at least one CIDR: SSH and the Kubernetes API are reachable only from these")
+  .describe("Networks allowed to reach SSH and the Kubernetes API.");
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes
+
+const Binaries = z
+  .strictObject({
+    source: z
+      .enum(["image", "sysext"])
+      .default("image")
+      .describe(
+        "image: kubelet and kubectl are baked into the image (`slipway image build --bake-kubernetes`), nothing is downloaded. " +
+          "sysext: machines download Flatcar's Kubernetes system extension at first boot and verify it (skipped when the image has it).",
+      ),
+    url: z.url().optional().describe("Where the system extension comes from. Default: Flatcar's sysext-bakery release of the version."),
+    sha512: z
+      .string()
+      .regex(/^[0-9a-f]{128}$/, "must be the 128 hexadecimal digits of a SHA-512")
+      .optional()
+      .describe("SHA-512 of the system extension; required with source: sysext (`sha512sum kubernetes-v….raw`)."),
+  })
+  .describe("Where kubelet and kubectl come from.");
+
+const Kubernetes = z
+  .strictObject({
+    binaries: Binaries.prefault({}),
+    version: z
+      .string()
+      .regex(/^1\.(3[0-9]|[4-9][0-9])\.\d+$/, "must be a Kubernetes release such as 1.36.1 (1.30 or newer)")
+      .default("1.36.1")
+      .describe("Kubernetes release for kubelet and the control plane."),
+    clusterDomain: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS domain such as cluster.local")
+      .default("cluster.local")
+      .describe("DNS domain of Services inside the cluster."),
+  })
+  .describe("The Kubernetes the cluster runs.");
+
+const Network = z
+  .strictObject({
+    nodes: ipv4Cidr("node subnet").default("10.0.0.0/16").describe("Subnet the machines get their fixed addresses from."),
+    pods: ipv4Cidr("pod network").default("10.244.0.0/16").describe("Pod network (flannel); must not overlap nodes or services."),
+    services: ipv4Cidr("service network")
+      .default("10.96.0.0/12")
+      .describe("Service (ClusterIP) range; its first address is the kubernetes Service, the tenth is cluster DNS."),
+    podSubnetPrefix: z
+      .number()
+      .int()
+      .min(16)
+      .max(28)
+      .default(24)
+      .describe("Prefix length of the pod subnet each node gets from `pods` (flannel SubnetLen)."),
+  })
+  .describe("The cluster's three networks: machines, pods and Services.");
+
+const Pki = z
+  .strictObject({
+    caValidityDays: z.number().int().min(30).max(36500).default(3650).describe("Lifetime of the cluster CAs."),
+    certValidityDays: z.number().int().min(1).max(3650).default(365).describe("Lifetime of node and component certificates."),
+    renewBeforeDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(3649)
+      .default(30)
+      .describe("Terraform re-issues a certificate this many days before it expires (on the next apply)."),
+  })
+  .describe("Certificate lifetimes. All keys are ECDSA P-256 and live only in Terraform state.");
+
+// ---------------------------------------------------------------------------------------------
+// DNS and state
+
+const Dns = z
+  .strictObject({
+    provider: z.literal("cloudflare").default("cloudflare").describe("DNS provider; Cloudflare is the only one so far."),
+    zone: z
+      .string()
+      .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS zone such as example.com")
+      .describe("The Cloudflare zone (domain) the records are created in."),
+    zoneId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be the 32-character hexadecimal Cloudflare zone id")
+      .describe("Cloudflare zone id (dashboard → Overview → API). The API token comes from CLOUDFLARE_API_TOKEN."),
+    api: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a record name relative to the zone, such as api.demo")
+      .optional()
+      .describe("Record for the Kubernetes API, relative to the zone. Default: api.<name>."),
+    ingress: z
+      .string()
+      .regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a record name relative to the zone, such as *.apps.demo")
+      .optional()
+      .describe("Wildcard record for applications served by the masters' ingress. Default: *.<name>."),
+    ttl: z.number().int().min(60).max(86400).default(60).describe("TTL of the A records, in seconds."),
+  })
+  .describe("Publish every master address as A records in Cloudflare, so clients fail over between masters.");
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/"), {
+    message: "must be relative to the project, so synthesis is the same in every checkout",
+  });
+
+const Backend = z
+  .discriminatedUnion("type", [
+    z
+      .strictObject({
+        type: z.literal("local").describe("A state file on this machine."),
+        path: relativePath
+          .optional()
+          .describe("State file, relative to the stack folder where Terraform runs. Default: terraform.<name>.tfstate."),
+      })
+      .describe("Local state file (for trying things out: the state holds every key)."),
+    z
+      .strictObject({
+        type: z.literal("s3").describe("An S3 bucket, AWS's or any S3-compatible store."),
+        bucket: z.string().min(3).describe("Bucket holding the state."),
+        key: z.string().min(1).optional().describe("Object key of the state. Default: slipway/<name>.tfstate."),
+        region: z.string().min(1).describe("Region of the bucket."),
+        endpoint: z.url().optional().describe("S3-compatible endpoint (for example Ceph RGW or Swift's S3 API)."),
+        useLockfile: z.boolean().default(true).describe("S3-native state locking (Terraform 1.10+)."),
+      })
+      .describe("State in S3; credentials from the AWS_* variables."),
+    z
+      .strictObject({
+        type: z.literal("http").describe("An HTTP state API such as GitLab's."),
+        address: z.url().describe("URL of the state."),
+        lockAddress: z.url().optional().describe("URL to lock the state."),
+        unlockAddress: z.url().optional().describe("URL to unlock the state."),
+      })
+      .describe("State behind an HTTP API; credentials from TF_HTTP_USERNAME / TF_HTTP_PASSWORD."),
+  ])
+  .describe("Terraform state backend. Credentials always come from the environment, never from this file.");
+
+// ---------------------------------------------------------------------------------------------
+// Machines: what every cloud's etcd, masters and pools have; the cloud adds its machine size,
+// volume sizes and what else its machines need
+
+/** The etcd tier: `own` between the member count and preventDestroy (callers add `.prefault({})`: every field has a default). */
+export function etcdSchema<Own extends z.ZodRawShape>(own: Own) {
+  return z
+    .strictObject({
+      count: z
+        .literal([1, 3, 5, 7], {
+          error: (iss) =>
+            `must be 1, 3, 5 or 7, not ${JSON.stringify(iss.input)}: an odd number of members keeps a quorum (n members tolerate (n-1)/2 lost members)`,
+        })
+        .default(3)
+        .describe("Members; an odd number: n members tolerate (n-1)/2 lost members."),
+      ...own,
+      preventDestroy: z
+        .boolean()
+        .default(true)
+        .describe("Terraform refuses to delete the data volumes. Set false only for clusters you mean to throw away."),
+    })
+    .describe("The etcd tier: dedicated machines, each keeping its data on its own volume.");
+}
+
+/** The control plane: `own` after the count. */
+export function mastersSchema<Own extends z.ZodRawShape>(own: Own) {
+  return z
+    .strictObject({ count: z.number().int().min(1).max(16).default(3).describe("Control-plane machines (3 for HA)."), ...own })
+    .describe("Control-plane machines; they also serve ingress on 80/443.");
+}
+
+/** The worker pools: each a name, a count and `own`; at least one pool. */
+export function workersSchema<Own extends z.ZodRawShape>(own: Own) {
+  return z
+    .array(
+      z
+        .strictObject({
+          name: label(20).describe("Pool name; machines are named <cluster>-<pool>-<index>."),
+          count: z.number().int().min(0).describe("Machines in the pool."),
+          ...own,
+        })
+        .describe("A worker pool: machines of one size, scaled together."),
+    )
+    .min(1, "needs at least one worker pool")
+    .describe("Worker pools.");
+}
+
+/**
+ * A cluster file for `cloud`: the common fields, with the cloud's own `head` (its section and
+ * image) after `cloud:` and its `machines` (etcd, masters, workers) after `network:`, in the
+ * order a file is read.
+ */
+export function clusterSchema<Cloud extends string, Head extends z.ZodRawShape, Machines extends z.ZodRawShape>(
+  cloud: Cloud,
+  head: Head,
+  machines: Machines,
+) {
+  return z.strictObject({
+    name: label(32).describe("Cluster name; prefixes every cloud resource."),
+    cloud: z.literal(cloud).describe("The cloud the cluster runs on."),
+    ...head,
+    ssh: Ssh.prefault({}),
+    adminCidrs,
+    kubernetes: Kubernetes.prefault({}),
+    network: Network.prefault({}),
+    ...machines,
+    dns: Dns.optional(),
+    backend: Backend.prefault({ type: "local" }),
+    pki: Pki.prefault({}),
+  });
+}

@@ -1,0 +1,166 @@
+// OpenStack, as the rest of Slipway needs to know it: its part of the cluster file, its rules, its
+// address plan (one subnet, fixed addresses for every machine), Nova's user_data limit and the
+// devices volumes appear as. Read by every layer: imports only the model.
+import { z } from "zod";
+import type { CloudDescriptor } from "../../clusters/model/cloud";
+import { clusterSchema, etcdSchema, gib, mastersSchema, workersSchema } from "../../clusters/model/fragments";
+import { addressAt, isIp, parseCidr4 } from "../../clusters/model/net";
+import { type CloudPlan, OFFSETS, place } from "../../clusters/model/placement";
+
+const OpenstackImage = z
+  .strictObject({
+    name: z.string().min(1).optional().describe("Glance image name (the most recent image with this name)."),
+    id: z
+      .string()
+      .regex(/^[0-9a-f-]{36}$/, "must be a Glance image UUID")
+      .optional()
+      .describe("Glance image id."),
+    properties: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_:.-]+$/, "must be a Glance property name"),
+        z.string().describe("The value the property must have."),
+      )
+      .optional()
+      .describe("Select the most recent image having all of these properties (as set by `slipway image upload`)."),
+  })
+  .default({ name: "flatcar-stable" })
+  .describe("The Flatcar image, by exactly one of name, id or properties.");
+
+const Openstack = z
+  .strictObject({
+    cloud: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Entry in clouds.yaml to authenticate with. Omit it to use the OS_* environment variables."),
+    region: z.string().min(1).optional().describe("OpenStack region. Default: the clouds.yaml entry's or OS_REGION_NAME."),
+    externalNetwork: z.string().min(1).default("public").describe("External network for the router and floating IPs."),
+    dnsNameservers: z
+      .array(
+        z
+          .string()
+          .refine((s) => isIp(s) && !s.includes(":"), { message: "must be an IPv4 address" })
+          .describe("An IPv4 address."),
+      )
+      .max(5)
+      .default(["1.1.1.1", "9.9.9.9"])
+      .describe("Resolvers the node subnet hands out."),
+    serverGroupPolicy: z
+      .enum(["anti-affinity", "soft-anti-affinity"])
+      .default("anti-affinity")
+      .describe("Nova server-group policy for masters and etcd members. Use soft-anti-affinity on clouds with few hypervisors."),
+    availabilityZone: z.string().min(1).optional().describe("Nova and Cinder availability zone for every machine and volume."),
+    volumeType: z.string().min(1).optional().describe("Cinder volume type for data and logs volumes."),
+    apiLoadBalancer: z
+      .strictObject({
+        flavor: z.string().min(1).optional().describe("Octavia flavor name."),
+      })
+      .optional()
+      .describe(
+        "Put an Octavia load balancer (with a floating IP) in front of the masters' API. Not needed for availability: every node " +
+          "already balances over all masters locally; use it for one stable public API address.",
+      ),
+  })
+  .describe("OpenStack settings.");
+
+const flavor = (def: string) => z.string().min(1).default(def).describe("Nova flavor name.");
+
+export const OpenstackCluster = clusterSchema(
+  "openstack",
+  { openstack: Openstack.prefault({}), image: OpenstackImage },
+  {
+    etcd: etcdSchema({ flavor: flavor("m1.small"), volumeSize: gib("Cinder data volume per member").default(10) }).prefault({}),
+    masters: mastersSchema({ flavor: flavor("m1.medium") }).prefault({}),
+    workers: workersSchema({
+      flavor: flavor("m1.large"),
+      maxCount: z
+        .number()
+        .int()
+        .min(1)
+        .max(65536)
+        .default(256)
+        .describe("Addresses reserved for the pool, so scaling it never moves another pool's addresses."),
+      logsVolumeSize: gib("Cinder volume mounted at /var/log on each machine").optional(),
+    }).default([{ name: "general", count: 3, flavor: "m1.large", maxCount: 256 }]),
+  },
+);
+
+export type OpenstackClusterConfig = z.output<typeof OpenstackCluster>;
+
+/** Each pool's block of offsets in the one subnet, and how many offsets the plan uses. */
+export function layout(config: OpenstackClusterConfig) {
+  let next: number = OFFSETS.pools;
+  const blocks = config.workers.map((w) => {
+    const block = { name: w.name, offset: next, size: w.maxCount };
+    next += w.maxCount;
+    return block;
+  });
+  // +1: the last address of a subnet is its broadcast address
+  return { blocks, offsetsUsed: next + 1 };
+}
+
+export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof OpenstackCluster> = {
+  name: "openstack",
+  schema: OpenstackCluster,
+  ownFields: ["openstack", "flavor"],
+
+  rules(config, add) {
+    const nodes = parseCidr4(config.network.nodes);
+    const { offsetsUsed } = layout(config);
+    if (offsetsUsed > nodes.size) {
+      const pools = config.workers.map((w) => `${w.name} ${w.maxCount}`).join(", ");
+      add(
+        ["network", "nodes"],
+        `${nodes.text} is too small: the address plan needs ${offsetsUsed} addresses ` +
+          `(${OFFSETS.pools} for gateway, DHCP, etcd and masters, then the pools' reserved addresses: ${pools}); ` +
+          "use a larger subnet or lower the pools' maxCount",
+      );
+    }
+    const sel = (["name", "id", "properties"] as const).filter((k) => config.image[k] !== undefined);
+    if (sel.length !== 1)
+      add(
+        ["image"],
+        sel.length === 0 ? "needs one of name, id or properties" : `give only one of name, id or properties (found ${sel.join(", ")})`,
+      );
+  },
+
+  // One subnet, the node network itself; every machine, pool machines included, at a fixed address.
+  plan(config): CloudPlan {
+    const nodes = parseCidr4(config.network.nodes);
+    const { blocks } = layout(config);
+    const subnets = [nodes];
+    return {
+      zones: 1,
+      subnets,
+      publicSubnets: [0],
+      privateSubnets: [],
+      workerSubnets: [0],
+      gateway: [addressAt(nodes, OFFSETS.gateway)],
+      dhcp: [{ start: addressAt(nodes, OFFSETS.dhcpFirst), end: addressAt(nodes, OFFSETS.dhcpLast) }],
+      etcd: place("etcd", `${config.name}-etcd`, config.etcd.count, OFFSETS.etcd, subnets, [0]),
+      masters: place("master", `${config.name}-master`, config.masters.count, OFFSETS.masters, subnets, [0]),
+      pools: config.workers.map((w, i) => {
+        const block = blocks[i] as { offset: number; size: number };
+        return {
+          name: w.name,
+          count: w.count,
+          maxCount: w.maxCount,
+          ...(w.logsVolumeSize ? { logsVolumeSize: w.logsVolumeSize } : {}),
+          blockOffset: block.offset,
+          blockSize: block.size,
+          nodes: place("worker", `${config.name}-${w.name}`, w.count, block.offset, subnets, [0], w.name),
+        };
+      }),
+    };
+  },
+
+  // a floating IP per master, and the Octavia load balancer's
+  publicApiEndpoints: (config) => ({ ips: config.masters.count + (config.openstack.apiLoadBalancer ? 1 : 0), names: 0 }),
+  userData: { limit: 65535, counted: "base64", what: "Nova accepts at most 65,535 bytes of base64-encoded user_data" },
+  namesPoolMachines: false,
+  // virtio disks in attachment order; the stacks pass volume ids, which prepare-volume finds by id
+  devices: { logs: "/dev/vdc", renderDefaults: { etcdData: "/dev/vdb", logs: "/dev/vdc" } },
+  sysextArch: () => "x86-64",
+  providerId: "openstack:///${INSTANCE_UUID}",
+  metadataAddress: "169.254.169.254/32",
+};
