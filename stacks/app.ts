@@ -160,10 +160,14 @@ const scratchFolder = () => describingErrors(tmpdir(), "create a scratch folder 
  */
 export async function synthesize(cluster: Cluster, outdir: string): Promise<SynthSummary> {
   const folder = claimFolder(outdir, SYNTH_OUTPUT, cdktfOutput);
-  const scratch = scratchFolder();
+  let scratch: string | undefined;
+  // the handlers are in place before the scratch folder exists
   return withCleanup(
-    () => rmSync(scratch, { recursive: true, force: true }),
+    () => {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    },
     async () => {
+      scratch = scratchFolder();
       const { files, summary } = build(cluster, outdir, scratch);
       // an interrupt during the (synchronous) synthesis is handled here, before anything is written
       await signalsNow();

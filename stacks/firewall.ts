@@ -86,6 +86,25 @@ export function groupsOf(role: "etcd" | "master" | "worker"): Group[] {
 /** A stable, readable id for a rule, used as the construct id (so rules never renumber). */
 export function ruleId(r: Rule): string {
   const ports = r.ports ? (r.ports[0] === r.ports[1] ? `${r.ports[0]}` : `${r.ports[0]}-${r.ports[1]}`) : "all";
-  const from = "group" in r.from ? r.from.group : r.from.cidr.replace(/[^0-9a-fA-F]+/g, "_");
+  // one id per network: IPv4's dots and slash become "_"; IPv6 keeps every ":" apart ("a::b" and
+  // "a:b::" would otherwise meet), "." of a mapped address becomes "p", and the last "_" is the slash
+  const from =
+    "group" in r.from
+      ? r.from.group
+      : r.from.cidr.includes(":")
+        ? r.from.cidr.replace(/:/g, "_").replace(/\./g, "p").replace("/", "_")
+        : r.from.cidr.replace(/[^0-9]+/g, "_");
   return `${r.to}_${r.protocol}_${ports}_from_${from}`;
+}
+
+/**
+ * The id an IPv6 rule had before ids kept every ":" apart (it collapsed runs of them, so
+ * "a::b" and "a:b::" could meet). Stacks declare the move, so Terraform renames the rule in
+ * state instead of replacing it. Undefined where nothing moved.
+ */
+export function formerRuleId(r: Rule): string | undefined {
+  if ("group" in r.from || !r.from.cidr.includes(":")) return undefined;
+  const ports = r.ports ? (r.ports[0] === r.ports[1] ? `${r.ports[0]}` : `${r.ports[0]}-${r.ports[1]}`) : "all";
+  const old = `${r.to}_${r.protocol}_${ports}_from_${r.from.cidr.replace(/[^0-9a-fA-F]+/g, "_")}`;
+  return old === ruleId(r) ? undefined : old;
 }

@@ -21,7 +21,7 @@ function file(text: string): string {
 }
 
 const BAD: Record<string, { text: string; expect: RegExp }> = {
-  "malformed YAML": { text: "name: demo\ncloud: [openstack\n", expect: /:3:1: YAML syntax: / },
+  "malformed YAML": { text: "name: demo\ncloud: [openstack\n", expect: /:2:8: YAML syntax: this \[ is never closed/ },
   "unknown key": {
     text: "name: demo\ncloud: openstack\nadminCidrs: [192.0.2.0/24]\nmaster:\n  count: 3\n",
     expect: /:4:1: master: unknown field "master"; did you mean "masters"\?/,

@@ -25,7 +25,8 @@ interface Case {
 }
 
 const cases: Record<string, Case> = {
-  "malformed YAML": { text: `${MIN}etcd:\n  count: [3\n`, line: 6, col: 1, path: "", message: /^YAML syntax: / },
+  // an unclosed bracket is reported where it opens
+  "malformed YAML": { text: `${MIN}etcd:\n  count: [3\n`, line: 5, col: 10, path: "", message: /^YAML syntax: this \[ is never closed/ },
   "a tab-indented line": { text: `${MIN}etcd:\n\tcount: 3\n`, line: 5, col: 1, path: "", message: /^YAML syntax: .*tab/i },
   "a duplicate key": { text: `${MIN}name: other\n`, line: 4, col: 1, path: "", message: /YAML syntax: Map keys must be unique/ },
   "an unknown top-level key": {
@@ -79,17 +80,18 @@ const cases: Record<string, Case> = {
     path: "cloud",
     message: /must be one of "openstack", "aws", not text "gcp"/,
   },
+  // a field the file does not have at all has no place in it (not line 1, which is about something else)
   "a missing cloud": {
     text: "name: demo\nadminCidrs: [192.0.2.0/24]\n",
-    line: 1,
-    col: 1,
+    line: 0,
+    col: 0,
     path: "cloud",
     message: /is required: one of "openstack", "aws"/,
   },
   "a missing required field": {
     text: "name: demo\ncloud: openstack\n",
-    line: 1,
-    col: 1,
+    line: 0,
+    col: 0,
     path: "adminCidrs",
     message: /is required \(a list\)/,
   },
@@ -129,12 +131,12 @@ const cases: Record<string, Case> = {
     message: /10\.0\.128\.0\/17 overlaps network\.nodes \(10\.0\.0\.0\/16\)/,
   },
   "overlapping pod and service CIDRs": {
-    // services is not in the file (its default overlaps): point at the network mapping
+    // services is not in the file (its default overlaps): point at the network key, say it is the default
     text: `${MIN}network:\n  pods: 10.96.0.0/16\n`,
-    line: 5,
-    col: 3,
+    line: 4,
+    col: 1,
     path: "network.services",
-    message: /10\.96\.0\.0\/12 overlaps network\.pods/,
+    message: /10\.96\.0\.0\/12 overlaps network\.pods .*\(network\.services is not in the file: its default, "10\.96\.0\.0\/12", applies\)/,
   },
   "a CIDR with host bits": {
     text: `${MIN}network:\n  nodes: 10.0.0.1/16\n`,
@@ -190,7 +192,7 @@ const cases: Record<string, Case> = {
     line: 6,
     col: 9,
     path: "backend.path",
-    message: /must be relative to the project/,
+    message: /must be relative to the stack folder/,
   },
   "an unknown backend type": {
     text: `${MIN}backend:\n  type: consul\n`,

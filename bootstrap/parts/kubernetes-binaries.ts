@@ -4,6 +4,7 @@
 // extension and skips the download.
 import type { Part } from "../node";
 import { cloudOf } from "../../clusters/model/clouds";
+import { systemdWord } from "../../clusters/model/escape";
 import { sysextPath, sysextUrl } from "../../clusters/model/sysext";
 import { script } from "./files";
 
@@ -14,7 +15,9 @@ export const kubernetesBinariesPart: Part = {
     const install = script(b, "install-sysext");
     const arch = cloudOf(ctx.cluster.config).sysextArch(ctx.cluster.config);
     const file = sysextPath(k.version, arch);
-    const download = k.binaries.source === "sysext" ? ` ${k.binaries.url ?? sysextUrl(k.version, arch)} ${k.binaries.sha512}` : "";
+    // the URL is the user's: one quoted word for systemd (its % and $ are specifiers and variables)
+    const download =
+      k.binaries.source === "sysext" ? ` ${systemdWord(k.binaries.url ?? sysextUrl(k.version, arch))} ${k.binaries.sha512}` : "";
     b.unit(
       "kubernetes-sysext.service",
       `[Unit]

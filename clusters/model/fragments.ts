@@ -6,7 +6,8 @@
 // Deliberately small dependency surface: this module must load fast, because `slipway validate`
 // loads nothing else (no cdktf, no provider packages).
 import { z } from "zod";
-import { cidrProblem } from "./net";
+import { canonicalCidr, cidrProblem } from "./net";
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_RELEASES, kubernetesVersionProblem } from "./releases";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const labelMessage = "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit";
@@ -19,6 +20,68 @@ const cidrOf = (v4only: boolean, what: string) =>
   });
 export const cidr = (what: string) => cidrOf(false, what);
 const ipv4Cidr = (what: string) => cidrOf(true, what);
+
+// ---------------------------------------------------------------------------------------------
+// Grammars. A field with a grammar refuses anything outside it; free text is escaped wherever it
+// lands (escape.ts). No value holds control characters: the loader refuses them file-wide.
+
+/** cdktf marks its tokens with these; a string holding one would be read as a reference. */
+const CDKTF_MARKER = /[$#&]\{TfToken\[/;
+
+/** Free text: a name the cloud gives something (an image, a network, a volume type). */
+export const text = (max = 255) =>
+  z
+    .string()
+    .min(1)
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CDKTF_MARKER.test(s), { message: "holds the sequence ${TfToken[, which the Terraform toolkit (cdktf) reserves" })
+    .refine((s) => s.trim() === s, { message: "must not start or end with spaces" });
+
+/** A name in the cloud's own grammar: letters, digits and . _ : - (zones, regions). */
+export const cloudName = (example: string) =>
+  z
+    .string()
+    .max(255, "must be at most 255 characters")
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?$/, `must be a name such as ${example}: letters, digits and . _ : -`);
+
+const LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+/** A DNS name: labels of 1–63 characters, at most 253 in all, no empty label. */
+export const dnsName = (example: string, opts: { wildcard?: boolean; zone?: boolean } = {}) =>
+  z
+    .string()
+    .max(253, "must be at most 253 characters")
+    .regex(
+      new RegExp(`^${opts.wildcard ? "(\\*\\.)?" : ""}${LABEL}(\\.${LABEL})${opts.zone ? "*\\.[a-z]{2,63}" : "*"}$`),
+      `must be a DNS name such as ${example} (lowercase labels of 1 to 63 letters, digits and '-', separated by single dots)`,
+    );
+
+// RFC 3986's characters: unreserved, reserved and percent-escapes; no spaces, quotes, braces
+const URL_CHARS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+const CREDENTIAL_PARAM =
+  /^(x-amz-(credential|signature|security-token)|awsaccesskeyid|signature|access[_-]?key(-id)?|secret(_access)?[_-]?key|secret|token|password|passwd|api[_-]?key)$/i;
+
+/**
+ * A URL slipway or a machine fetches: https (http only to this machine, where `loopbackHttp`),
+ * strict RFC 3986 characters, and never a credential in it — `credentials` says where they go.
+ */
+export const httpsUrl = (example: string, credentials: string, opts: { loopbackHttp?: boolean } = {}) =>
+  z.string().superRefine((s, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: "custom", message });
+    if (!URL_CHARS.test(s) || /%(?![0-9A-Fa-f]{2})/.test(s))
+      return fail(`must be a URL such as ${example}: no spaces, quotes or braces (percent-encode them)`);
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      return fail(`must be a URL such as ${example}`);
+    }
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname);
+    if (u.protocol !== "https:" && !(opts.loopbackHttp && u.protocol === "http:" && loopback))
+      return fail(`must be an https:// URL such as ${example}${opts.loopbackHttp ? " (http:// only to localhost)" : ""}`);
+    if (u.username || u.password) return fail(`must not carry credentials (user:password@…); ${credentials}`);
+    for (const k of u.searchParams.keys())
+      if (CREDENTIAL_PARAM.test(k)) return fail(`must not carry credentials (?${k}=…); ${credentials}`);
+  });
 
 /** A size in GiB. */
 export const gib = (what: string) => z.number().int().min(1, "must be at least 1 GiB").max(16384).describe(`${what}, in GiB`);
@@ -36,6 +99,8 @@ const Ssh = z
             /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/,
             "must be an OpenSSH public key line such as 'ssh-ed25519 AAAA... user@host'",
           )
+          .max(16384, "must be at most 16384 characters")
+          .refine((s) => !CDKTF_MARKER.test(s), { message: "holds the sequence ${TfToken[, which the Terraform toolkit (cdktf) reserves" })
           .describe("One OpenSSH public key line: type, key and an optional comment."),
       )
       .default([])
@@ -43,9 +108,19 @@ const Ssh = z
   })
   .describe("SSH access to the nodes (from adminCidrs only).");
 
+/**
+ * Two security-group rules per admin network (SSH, API): 32 keep every group well inside the
+ * clouds' default quotas (AWS: 60 rules per group; OpenStack: 100 rules per project).
+ */
+export const MAX_ADMIN_CIDRS = 32;
+
 const adminCidrs = z
-  .array(cidr("admin network").describe("An IPv4 or IPv6 network, such as 203.0.113.0/24."))
+  .array(cidr("admin network").transform(canonicalCidr).describe("An IPv4 or IPv6 network, such as 203.0.113.0/24."))
   .min(1, "needs at least one CIDR: SSH and the Kubernetes API are reachable only from these")
+  .max(
+    MAX_ADMIN_CIDRS,
+    `allows at most ${MAX_ADMIN_CIDRS} networks (each opens rules in security groups whose cloud quotas are small); aggregate them into larger networks`,
+  )
   .describe("Networks allowed to reach SSH and the Kubernetes API.");
 
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +135,9 @@ const Binaries = z
         "image: kubelet and kubectl are baked into the image (`slipway image build --bake-kubernetes`), nothing is downloaded. " +
           "sysext: machines download Flatcar's Kubernetes system extension at first boot and verify it (skipped when the image has it).",
       ),
-    url: z.url().optional().describe("Where the system extension comes from. Default: Flatcar's sysext-bakery release of the version."),
+    url: httpsUrl("https://example.com/kubernetes-v1.36.1-x86-64.raw", "machines download it without credentials")
+      .optional()
+      .describe("Where the system extension comes from (https). Default: Flatcar's sysext-bakery release of the version."),
     sha512: z
       .string()
       .regex(/^[0-9a-f]{128}$/, "must be the 128 hexadecimal digits of a SHA-512")
@@ -74,14 +151,15 @@ const Kubernetes = z
     binaries: Binaries.prefault({}),
     version: z
       .string()
-      .regex(/^1\.(3[0-9]|[4-9][0-9])\.\d+$/, "must be a Kubernetes release such as 1.36.1 (1.30 or newer)")
-      .default("1.36.1")
-      .describe("Kubernetes release for kubelet and the control plane."),
-    clusterDomain: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS domain such as cluster.local")
-      .default("cluster.local")
-      .describe("DNS domain of Services inside the cluster."),
+      .superRefine((v, ctx) => {
+        const problem = kubernetesVersionProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .default(DEFAULT_KUBERNETES_VERSION)
+      .describe(
+        `Kubernetes release for kubelet and the control plane: ${KUBERNETES_RELEASES.map((r) => `${r.minor}.0–${r.minor}.${r.latestPatch}`).join(", ")}.`,
+      ),
+    clusterDomain: dnsName("cluster.local").default("cluster.local").describe("DNS domain of Services inside the cluster."),
   })
   .describe("The Kubernetes the cluster runs.");
 
@@ -122,22 +200,13 @@ const Pki = z
 const Dns = z
   .strictObject({
     provider: z.literal("cloudflare").default("cloudflare").describe("DNS provider; Cloudflare is the only one so far."),
-    zone: z
-      .string()
-      .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS zone such as example.com")
-      .describe("The Cloudflare zone (domain) the records are created in."),
+    zone: dnsName("example.com", { zone: true }).describe("The Cloudflare zone (domain) the records are created in."),
     zoneId: z
       .string()
       .regex(/^[0-9a-f]{32}$/, "must be the 32-character hexadecimal Cloudflare zone id")
       .describe("Cloudflare zone id (dashboard → Overview → API). The API token comes from CLOUDFLARE_API_TOKEN."),
-    api: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a record name relative to the zone, such as api.demo")
-      .optional()
-      .describe("Record for the Kubernetes API, relative to the zone. Default: api.<name>."),
-    ingress: z
-      .string()
-      .regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a record name relative to the zone, such as *.apps.demo")
+    api: dnsName("api.demo").optional().describe("Record for the Kubernetes API, relative to the zone. Default: api.<name>."),
+    ingress: dnsName("*.apps.demo", { wildcard: true })
       .optional()
       .describe("Wildcard record for applications served by the masters' ingress. Default: *.<name>."),
     ttl: z.number().int().min(60).max(86400).default(60).describe("TTL of the A records, in seconds."),
@@ -146,10 +215,12 @@ const Dns = z
 
 const relativePath = z
   .string()
-  .min(1)
-  .refine((p) => !p.startsWith("/"), {
-    message: "must be relative to the project, so synthesis is the same in every checkout",
-  });
+  .max(1024)
+  .refine((p) => !p.startsWith("/"), { message: "must be relative to the stack folder, so synthesis is the same in every checkout" })
+  .refine((p) => /^[A-Za-z0-9._-][A-Za-z0-9._/-]*$/.test(p), { message: "must be a path of letters, digits and . _ - /" });
+
+const HTTP_CREDENTIALS = "give them in TF_HTTP_USERNAME and TF_HTTP_PASSWORD";
+const S3_CREDENTIALS = "give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)";
 
 const Backend = z
   .discriminatedUnion("type", [
@@ -164,19 +235,26 @@ const Backend = z
     z
       .strictObject({
         type: z.literal("s3").describe("An S3 bucket, AWS's or any S3-compatible store."),
-        bucket: z.string().min(3).describe("Bucket holding the state."),
-        key: z.string().min(1).optional().describe("Object key of the state. Default: slipway/<name>.tfstate."),
-        region: z.string().min(1).describe("Region of the bucket."),
-        endpoint: z.url().optional().describe("S3-compatible endpoint (for example Ceph RGW or Swift's S3 API)."),
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'")
+          .describe("Bucket holding the state."),
+        key: text(1024).optional().describe("Object key of the state. Default: slipway/<name>.tfstate."),
+        region: cloudName("eu-west-1").describe("Region of the bucket."),
+        endpoint: httpsUrl("https://s3.example.com", S3_CREDENTIALS, { loopbackHttp: true })
+          .optional()
+          .describe("S3-compatible endpoint (for example Ceph RGW or Swift's S3 API)."),
         useLockfile: z.boolean().default(true).describe("S3-native state locking (Terraform 1.10+)."),
       })
       .describe("State in S3; credentials from the AWS_* variables."),
     z
       .strictObject({
         type: z.literal("http").describe("An HTTP state API such as GitLab's."),
-        address: z.url().describe("URL of the state."),
-        lockAddress: z.url().optional().describe("URL to lock the state."),
-        unlockAddress: z.url().optional().describe("URL to unlock the state."),
+        address: httpsUrl("https://gitlab.example.com/api/v4/projects/1/terraform/state/prod", HTTP_CREDENTIALS, {
+          loopbackHttp: true,
+        }).describe("URL of the state."),
+        lockAddress: httpsUrl("https://…/lock", HTTP_CREDENTIALS, { loopbackHttp: true }).optional().describe("URL to lock the state."),
+        unlockAddress: httpsUrl("https://…/lock", HTTP_CREDENTIALS, { loopbackHttp: true }).optional().describe("URL to unlock the state."),
       })
       .describe("State behind an HTTP API; credentials from TF_HTTP_USERNAME / TF_HTTP_PASSWORD."),
   ])

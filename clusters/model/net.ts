@@ -38,6 +38,12 @@ export function cidrProblem(s: string, v4only = false): string | undefined {
   return undefined;
 }
 
+/** The one way slipway writes a network: lowercase, shortest form (2001:0DB8::/32 → 2001:db8::/32). */
+export function canonicalCidr(s: string): string {
+  const [addr, len] = ipaddr.parseCIDR(s);
+  return `${addr.toString()}/${len}`;
+}
+
 export function parseCidr4(s: string): Cidr4 {
   const [addr, prefix] = ipaddr.IPv4.parseCIDR(s);
   const first = toNumber(ipaddr.IPv4.networkAddressFromCIDR(s));

@@ -13,7 +13,7 @@ export interface RuleProblem {
 
 const RESERVED_POOL_NAMES = new Set(["etcd", "master"]);
 
-/** Worker pools: unique names, not colliding with role names, counts within their block. */
+/** Worker pools: unique names, not colliding with role names, host names within 63 characters. */
 function poolRules(config: ClusterConfig, add: RuleSink): void {
   const seen = new Map<string, number>();
   config.workers.forEach((w, i) => {
@@ -22,12 +22,6 @@ function poolRules(config: ClusterConfig, add: RuleSink): void {
     else seen.set(w.name, i);
     if (RESERVED_POOL_NAMES.has(w.name))
       add(["workers", i, "name"], `"${w.name}" is reserved for the ${w.name} machines; choose another pool name`);
-    if (w.count > w.maxCount)
-      add(
-        ["workers", i, "count"],
-        `${w.count} machines do not fit the pool's ${w.maxCount} reserved addresses; raise workers[${i}].maxCount ` +
-          "(this moves the addresses of the pools after it) or add a new pool",
-      );
   });
   // machine names must stay valid host names (63 characters)
   const longest = Math.max(...config.workers.map((w) => `${config.name}-${w.name}-${Math.max(w.count - 1, 0)}`.length));
@@ -37,6 +31,12 @@ function poolRules(config: ClusterConfig, add: RuleSink): void {
 
 /** The three networks: no overlaps; every node gets a pod subnet; room for the Service addresses. */
 function networkRules(config: ClusterConfig, add: RuleSink): void {
+  // admin networks are canonical already (2001:0DB8::/32 reads as 2001:db8::/32): equal text is the same network
+  config.adminCidrs.forEach((c, i) => {
+    const first = config.adminCidrs.indexOf(c);
+    if (first !== i) add(["adminCidrs", i], `${c} is listed twice (also adminCidrs[${first}]); each network once`);
+  });
+
   const nets = (["nodes", "pods", "services"] as const).map((key) => ({ key, cidr: parseCidr4(config.network[key]) }));
   nets.forEach((b, j) => {
     for (const a of nets.slice(0, j))

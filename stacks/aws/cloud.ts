@@ -18,7 +18,11 @@ const awsZone = z
 const Aws = z
   .strictObject({
     region: awsRegion.describe("AWS region."),
-    profile: z.string().min(1).optional().describe("Profile in ~/.aws/config. Omit it to use the AWS_* environment variables."),
+    profile: z
+      .string()
+      .regex(/^[A-Za-z0-9_.+@-]{1,64}$/, "must be a profile name such as prod: letters, digits and _ . + @ -")
+      .optional()
+      .describe("Profile in ~/.aws/config. Omit it to use the AWS_* environment variables."),
     zones: z
       .union(
         [
@@ -71,15 +75,9 @@ export const AwsCluster = clusterSchema(
       volumeSize: gib("EBS data volume per member").default(10),
     }).prefault({}),
     masters: mastersSchema({ instanceType: instanceType.default("t3.medium") }).prefault({}),
+    // no maxCount: a pool is an Auto Scaling group, whose machines take addresses from their subnets
     workers: workersSchema({
       instanceType,
-      maxCount: z
-        .number()
-        .int()
-        .min(1)
-        .max(65536)
-        .default(256)
-        .describe("Not used on AWS: a pool is an Auto Scaling group, whose machines take addresses from their subnets."),
       logsVolumeSize: gib("EBS volume mounted at /var/log").optional(),
     }),
   },
@@ -168,7 +166,7 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
       pools: config.workers.map((w) => ({
         name: w.name,
         count: w.count,
-        maxCount: w.maxCount,
+        maxCount: w.count,
         ...(w.logsVolumeSize ? { logsVolumeSize: w.logsVolumeSize } : {}),
         blockOffset: OFFSETS.pools,
         blockSize: 0,

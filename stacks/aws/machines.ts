@@ -19,7 +19,9 @@ export const METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required
 
 export interface MachineContext {
   stack: TerraformStack;
+  /** the cluster as the file says (node configs are built from it; they reach Terraform encoded) */
   cluster: Cluster<AwsClusterConfig>;
+  /** the same settings with every string made literal for Terraform: what resources are built from */
   config: AwsClusterConfig;
   net: ClusterNetwork;
   groups: SecurityGroups;

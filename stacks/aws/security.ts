@@ -5,7 +5,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformStack } from "cdktf";
-import { firewallRules, type Group, perGroup, ruleId } from "../firewall";
+import { firewallRules, formerRuleId, type Group, perGroup, ruleId } from "../firewall";
 import { PORTS } from "../../clusters/model/ports";
 import type { AwsClusterConfig } from "./cloud";
 import type { ClusterNetwork } from "./network";
@@ -30,7 +30,7 @@ export function securityGroups(stack: TerraformStack, config: AwsClusterConfig, 
         : r.from.cidr.includes(":")
           ? { cidrIpv6: r.from.cidr }
           : { cidrIpv4: r.from.cidr };
-    new VpcSecurityGroupIngressRule(stack, `rule_${ruleId(r)}`, {
+    const rule = new VpcSecurityGroupIngressRule(stack, `rule_${ruleId(r)}`, {
       securityGroupId: groups[r.to].id,
       ipProtocol: r.protocol,
       fromPort: r.ports ? r.ports[0] : -1,
@@ -38,6 +38,8 @@ export function securityGroups(stack: TerraformStack, config: AwsClusterConfig, 
       ...source,
       description: r.description,
     });
+    const former = formerRuleId(r);
+    if (former) rule.moveFromId(`${VpcSecurityGroupIngressRule.tfResourceType}.rule_${former}`);
   }
   for (const [id, cidr] of [
     ["ipv4", { cidrIpv4: "0.0.0.0/0" }],

@@ -3,6 +3,7 @@ import { KeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { forTerraform } from "../../clusters/model/escape";
 import { configureBackend } from "../backend";
 import { dnsRecords } from "../dns";
 import type { Cluster } from "../../clusters/model/load";
@@ -25,7 +26,8 @@ export class AwsClusterStack extends TerraformStack {
   readonly budget = new UserDataBudget("aws");
 
   constructor(scope: Construct, cluster: Cluster<AwsClusterConfig>) {
-    const { config } = cluster;
+    // every string from the file, made literal for Terraform; node configs get the file as it is
+    const config = forTerraform(cluster.config);
     super(scope, config.name);
     // Credentials: a profile of ~/.aws/config, or the AWS_* variables when `profile` is not set.
     new AwsProvider(this, "aws", {
@@ -33,12 +35,12 @@ export class AwsClusterStack extends TerraformStack {
       ...(config.aws.profile ? { profile: config.aws.profile } : {}),
       defaultTags: [{ tags: { "slipway-cluster": config.name } }],
     });
-    configureBackend(this, config);
+    configureBackend(this, cluster.config); // as written: Terraform reads the backend block literally, templates unevaluated
 
     const net = network(this, config, cluster.plan);
     const groups = securityGroups(this, config, net);
     const api = publicApi(this, config, cluster.plan, net);
-    const pki = new TerraformPki(this, cluster, api.addresses, api.names);
+    const pki = new TerraformPki(this, { ...cluster, config }, api.addresses, api.names);
     const roles = new InstanceRoles(this, config);
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new KeyPair(this, "keypair", { keyName: config.name, publicKey: firstKey }) : undefined;

@@ -3,13 +3,22 @@
 // devices volumes appear as. Read by every layer: imports only the model.
 import { z } from "zod";
 import type { CloudDescriptor } from "../../clusters/model/cloud";
-import { clusterSchema, etcdSchema, gib, mastersSchema, workersSchema } from "../../clusters/model/fragments";
+import { cloudName, clusterSchema, etcdSchema, gib, mastersSchema, text, workersSchema } from "../../clusters/model/fragments";
 import { addressAt, isIp, parseCidr4 } from "../../clusters/model/net";
 import { type CloudPlan, OFFSETS, place } from "../../clusters/model/placement";
 
+/** Flavors are named by operators: letters, digits, . _ : + / - and inner spaces ("m1.large", "SCS-2V-4", "b2-7"). */
+const flavorName = z
+  .string()
+  .max(255, "must be at most 255 characters")
+  .regex(
+    /^[A-Za-z0-9]([A-Za-z0-9 ._:+/-]*[A-Za-z0-9])?$/,
+    "must be a flavor name such as m1.large: letters, digits, spaces and . _ : + / -",
+  );
+
 const OpenstackImage = z
   .strictObject({
-    name: z.string().min(1).optional().describe("Glance image name (the most recent image with this name)."),
+    name: text().optional().describe("Glance image name (the most recent image with this name)."),
     id: z
       .string()
       .regex(/^[0-9a-f-]{36}$/, "must be a Glance image UUID")
@@ -18,7 +27,7 @@ const OpenstackImage = z
     properties: z
       .record(
         z.string().regex(/^[A-Za-z0-9_:.-]+$/, "must be a Glance property name"),
-        z.string().describe("The value the property must have."),
+        text().describe("The value the property must have."),
       )
       .optional()
       .describe("Select the most recent image having all of these properties (as set by `slipway image upload`)."),
@@ -28,13 +37,9 @@ const OpenstackImage = z
 
 const Openstack = z
   .strictObject({
-    cloud: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Entry in clouds.yaml to authenticate with. Omit it to use the OS_* environment variables."),
-    region: z.string().min(1).optional().describe("OpenStack region. Default: the clouds.yaml entry's or OS_REGION_NAME."),
-    externalNetwork: z.string().min(1).default("public").describe("External network for the router and floating IPs."),
+    cloud: text().optional().describe("Entry in clouds.yaml to authenticate with. Omit it to use the OS_* environment variables."),
+    region: cloudName("RegionOne").optional().describe("OpenStack region. Default: the clouds.yaml entry's or OS_REGION_NAME."),
+    externalNetwork: text().default("public").describe("External network for the router and floating IPs (its name)."),
     dnsNameservers: z
       .array(
         z
@@ -49,11 +54,11 @@ const Openstack = z
       .enum(["anti-affinity", "soft-anti-affinity"])
       .default("anti-affinity")
       .describe("Nova server-group policy for masters and etcd members. Use soft-anti-affinity on clouds with few hypervisors."),
-    availabilityZone: z.string().min(1).optional().describe("Nova and Cinder availability zone for every machine and volume."),
-    volumeType: z.string().min(1).optional().describe("Cinder volume type for data and logs volumes."),
+    availabilityZone: cloudName("nova").optional().describe("Nova and Cinder availability zone for every machine and volume."),
+    volumeType: text().optional().describe("Cinder volume type for data and logs volumes."),
     apiLoadBalancer: z
       .strictObject({
-        flavor: z.string().min(1).optional().describe("Octavia flavor name."),
+        flavor: flavorName.optional().describe("Octavia flavor name."),
       })
       .optional()
       .describe(
@@ -63,7 +68,7 @@ const Openstack = z
   })
   .describe("OpenStack settings.");
 
-const flavor = (def: string) => z.string().min(1).default(def).describe("Nova flavor name.");
+const flavor = (def: string) => flavorName.default(def).describe("Nova flavor name.");
 
 export const OpenstackCluster = clusterSchema(
   "openstack",
@@ -102,9 +107,18 @@ export function layout(config: OpenstackClusterConfig) {
 export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof OpenstackCluster> = {
   name: "openstack",
   schema: OpenstackCluster,
-  ownFields: ["openstack", "flavor"],
+  ownFields: ["openstack", "flavor", "maxCount"],
 
   rules(config, add) {
+    // a pool's machines must fit its block of reserved addresses
+    config.workers.forEach((w, i) => {
+      if (w.count > w.maxCount)
+        add(
+          ["workers", i, "count"],
+          `${w.count} machines do not fit the pool's ${w.maxCount} reserved addresses; raise workers[${i}].maxCount ` +
+            "(this moves the addresses of the pools after it) or add a new pool",
+        );
+    });
     const nodes = parseCidr4(config.network.nodes);
     const { offsetsUsed } = layout(config);
     if (offsetsUsed > nodes.size) {

@@ -15,7 +15,9 @@ import type { SecurityGroups } from "./security";
 
 export interface MachineContext {
   stack: TerraformStack;
+  /** the cluster as the file says (node configs are built from it; they reach Terraform encoded) */
   cluster: Cluster<OpenstackClusterConfig>;
+  /** the same settings with every string made literal for Terraform: what resources are built from */
   config: OpenstackClusterConfig;
   net: ClusterNetwork;
   groups: SecurityGroups;

@@ -2,7 +2,7 @@
 // resource per rule, with ids derived from the rule itself so adding an admin CIDR never renumbers
 // the others.
 import type { TerraformStack } from "cdktf";
-import { firewallRules, type Group, perGroup, ruleId } from "../firewall";
+import { firewallRules, formerRuleId, type Group, perGroup, ruleId } from "../firewall";
 import { PORTS } from "../../clusters/model/ports";
 import type { OpenstackClusterConfig } from "./cloud";
 import type { ClusterNetwork } from "./network";
@@ -25,7 +25,7 @@ export function securityGroups(stack: TerraformStack, config: OpenstackClusterCo
 
   for (const r of firewallRules(config)) {
     const v6 = "cidr" in r.from && r.from.cidr.includes(":");
-    new NetworkingSecgroupRuleV2(stack, `rule_${ruleId(r)}`, {
+    const rule = new NetworkingSecgroupRuleV2(stack, `rule_${ruleId(r)}`, {
       securityGroupId: groups[r.to].id,
       direction: "ingress",
       ethertype: v6 ? "IPv6" : "IPv4",
@@ -34,6 +34,8 @@ export function securityGroups(stack: TerraformStack, config: OpenstackClusterCo
       ...("group" in r.from ? { remoteGroupId: groups[r.from.group].id } : { remoteIpPrefix: r.from.cidr }),
       description: r.description,
     });
+    const former = formerRuleId(r);
+    if (former) rule.moveFromId(`${NetworkingSecgroupRuleV2.tfResourceType}.rule_${former}`);
   }
   // An Octavia load balancer reaches the masters from its own ports on the node subnet.
   if (config.openstack.apiLoadBalancer)

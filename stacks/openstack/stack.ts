@@ -1,6 +1,7 @@
 // The OpenStack stack of one cluster, assembled from files by concern.
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { forTerraform } from "../../clusters/model/escape";
 import { configureBackend } from "../backend";
 import { dnsRecords } from "../dns";
 import type { Cluster } from "../../clusters/model/load";
@@ -23,7 +24,8 @@ export class OpenstackClusterStack extends TerraformStack {
   readonly budget = new UserDataBudget("openstack");
 
   constructor(scope: Construct, cluster: Cluster<OpenstackClusterConfig>) {
-    const { config } = cluster;
+    // every string from the file, made literal for Terraform; node configs get the file as it is
+    const config = forTerraform(cluster.config);
     super(scope, config.name);
     const os = config.openstack;
     // Credentials: a clouds.yaml entry, or the OS_* variables when `cloud` is not set.
@@ -31,14 +33,14 @@ export class OpenstackClusterStack extends TerraformStack {
       ...(os.cloud ? { cloud: os.cloud } : {}),
       ...(os.region ? { region: os.region } : {}),
     });
-    configureBackend(this, config);
+    configureBackend(this, cluster.config); // as written: Terraform reads the backend block literally, templates unevaluated
 
     const net = network(this, config, cluster.plan);
     const groups = securityGroups(this, config, net);
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new ComputeKeypairV2(this, "keypair", { name: config.name, publicKey: firstKey }) : undefined;
     const api = publicApi(this, config, cluster.plan, net);
-    const pki = new TerraformPki(this, cluster, api.addresses);
+    const pki = new TerraformPki(this, { ...cluster, config }, api.addresses);
     const ctx: MachineContext = {
       stack: this,
       cluster,

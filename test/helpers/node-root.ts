@@ -7,6 +7,36 @@ import { join } from "node:path";
 
 const PATH_RE = /(^|[=,\s:])(\/(?:etc|var|opt|run)\/[^\s,"']*)/g;
 
+/**
+ * An Exec*= line as systemd splits it into the program's arguments: words separated by spaces,
+ * double or single quotes around a word (with \\, \" and \' inside), "%%" for "%" and "$$" for
+ * "$" (test/hostile-input.test.ts holds this against systemd's own reading of the units).
+ */
+export function systemdWords(line: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (line[i] === " " || line[i] === "\t") i++;
+    if (i >= line.length) break;
+    let w = "";
+    const q = line[i] === '"' || line[i] === "'" ? line[i] : undefined;
+    if (q) i++;
+    for (; i < line.length; i++) {
+      const c = line[i] as string;
+      if (q ? c === q : c === " " || c === "\t") break;
+      if (c === "\\" && q) {
+        w += line[++i] ?? "";
+        continue;
+      }
+      if ((c === "%" || c === "$") && line[i + 1] === c) i++;
+      w += c;
+    }
+    if (q) i++;
+    words.push(w);
+  }
+  return words;
+}
+
 export class NodeRoot {
   constructor(readonly root: string) {}
 
@@ -48,7 +78,7 @@ export class NodeRoot {
         const assignment = /^"(.*)"$/.exec(value)?.[1] ?? value; // Environment="K=v with spaces"
         const i = assignment.indexOf("=");
         environment[assignment.slice(0, i)] = assignment.slice(i + 1);
-      } else if (key === "ExecStart") execStart = value.split(/\s+/).filter(Boolean);
+      } else if (key === "ExecStart") execStart = systemdWords(value);
     }
     return { environment, environmentFiles, execStart };
   }

@@ -132,8 +132,19 @@ export function checkAgainstSchema(tf: TfJson, schema: ProviderSchema, prefix = 
       }
     }
 
+  // moved blocks, as Terraform checks them: `to` is declared, `from` no longer is
+  const declared = (addr: string) => {
+    const [type, name] = addr.split(".") as [string, string];
+    return Boolean(tf.resource?.[type]?.[name]);
+  };
+  for (const m of (tf as { moved?: { from: string; to: string }[] }).moved ?? []) {
+    if (!m.to.startsWith(prefix) && !m.from.startsWith(prefix)) continue;
+    if (!declared(m.to)) out.push(`moved to ${m.to}: no such resource in the stack`);
+    if (declared(m.from)) out.push(`moved from ${m.from}: still declared (Terraform refuses the move)`);
+  }
+
   // references: ${openstack_x.name.attr}, ${openstack_x.name[each.key].attr}, ${data.openstack_x.name.attr}
-  const text = JSON.stringify(tf);
+  const text = JSON.stringify({ ...tf, moved: undefined });
   const re = new RegExp(`(?<![\\w.])(data\\.)?(${prefix}[a-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\[[^\\]]*\\])?(?:\\.([a-z0-9_]+))?`, "g");
   for (const m of text.matchAll(re)) {
     const [whole, data, type, name, attr] = m as unknown as [string, string | undefined, string, string, string | undefined];
