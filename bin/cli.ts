@@ -75,6 +75,30 @@ export function program(): Command {
       await renderCommand(cluster, opts);
     });
 
+  cli
+    .command("images")
+    .description("list every container image the cluster's machines pull, with its digest or why it has none")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .addOption(new Option("--json", "print the list as JSON"))
+    .action((file: string | undefined, opts: { json?: boolean }) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { clusterImages, imageRef } = require("../bootstrap/versions") as typeof import("../bootstrap/versions");
+      const images = clusterImages(cluster.config.kubernetes.version);
+      if (opts.json)
+        console.log(
+          JSON.stringify(
+            images.map((i) => ({ name: i.name, runs: i.runs, ...i.image, pull: imageRef(i.image) })),
+            null,
+            2,
+          ),
+        );
+      else
+        for (const i of images)
+          console.log(
+            `${i.name.padEnd(24)} ${imageRef(i.image)}\n${"".padEnd(24)} ${i.runs}${i.image.tagOnly ? `; by tag only: ${i.image.tagOnly}` : ""}`,
+          );
+    });
+
   imageCommands(cli);
   return cli;
 }

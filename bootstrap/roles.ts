@@ -14,14 +14,24 @@ import { hardeningPart, metadataBlockPart } from "./parts/hardening";
 import { kubeBootstrapPart } from "./parts/kube-bootstrap";
 import { kubeletPart } from "./parts/kubelet";
 import { kubernetesBinariesPart } from "./parts/kubernetes-binaries";
+import { kernelPart } from "./parts/kernel";
 import { logsVolumePart } from "./parts/logs-volume";
+import { nodeIdentityPart } from "./parts/node-identity";
 import { registerNodePart } from "./parts/register-node";
 import { groupOf } from "./pki/spec";
 
 /** What every machine runs: the etcd proxy, flannel, register_node, and the hardening. */
-const EVERY_NODE: Part[] = [base, etcdProxyPart, flannelPart, registerNodePart, hardeningPart];
+const EVERY_NODE: Part[] = [base, nodeIdentityPart, etcdProxyPart, flannelPart, registerNodePart, hardeningPart];
 /** What every Kubernetes node (master or worker) runs on top. */
-const KUBERNETES_NODE: Part[] = [containerdPart, kubernetesBinariesPart, apiLbPart, flannelCniPart, kubeletPart, metadataBlockPart];
+const KUBERNETES_NODE: Part[] = [
+  kernelPart,
+  containerdPart,
+  kubernetesBinariesPart,
+  apiLbPart,
+  flannelCniPart,
+  kubeletPart,
+  metadataBlockPart,
+];
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
   etcd: [...EVERY_NODE, etcdMemberPart],

@@ -7,13 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderNode } from "../bootstrap/render";
-import { demoCluster, tmp } from "./helpers/clusters";
+import { bakedDemoCluster, tmp } from "./helpers/clusters";
 import { ignitionApply, requireTool } from "./helpers/ignition";
 import { Lab, type LabProcess } from "./helpers/lab";
 import { NodeRoot } from "./helpers/node-root";
 
 const work = tmp("slipway-apilb-");
-const cluster = demoCluster();
+const cluster = bakedDemoCluster();
 const PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 let lab: Lab;
 let worker: NodeRoot;

@@ -13,6 +13,7 @@ import { localPki } from "../bootstrap/pki/local";
 import { renderNode } from "../bootstrap/render";
 import { unwrapConfig } from "../bootstrap/ignition/render";
 import { buildApp } from "../stacks/app";
+import { allowed, type Statement } from "./helpers/iam";
 import { awsCluster, resourcesOf, synthJson, synthText, tmp, type TfJson } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { ignitionValidate } from "./helpers/ignition";
@@ -167,6 +168,36 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
       Resource: [0, 1, 2].map((i) => `\${aws_s3_object.config_demo-aws-master-${i}.arn}`),
     });
     expect(JSON.stringify(doc("role_master_policy"))).not.toContain("s3:");
+  });
+
+  it("lets no role touch an etcd member's data volume: a worker's EBS CSI rights end at the driver's own tag", () => {
+    const policies = res(tf, "aws_iam_role_policy");
+    const statements = (id: string) => (policies[id] ? JSON.parse(String(policies[id].policy)).Statement : []) as Statement[];
+    const roles = { etcd: [] as Statement[], master: statements("role_master_policy"), worker: statements("role_worker_policy") };
+    const volumes = Object.values(res(tf, "aws_ebs_volume"));
+    expect(volumes.length).toBe(3);
+    const etcdVolume = { arn: "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0etcd", tags: volumes[0]?.tags as Record<string, string> };
+    const csiVolume = { arn: "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0pvc", tags: { "ebs.csi.aws.com/cluster": "true" } };
+    const instance = { arn: "arn:aws:ec2:eu-west-1:111122223333:instance/i-0worker" };
+    for (const [role, s] of Object.entries(roles))
+      for (const action of ["ec2:DetachVolume", "ec2:AttachVolume", "ec2:DeleteVolume", "ec2:ModifyVolume", "ec2:CreateSnapshot"])
+        expect(allowed(s, { action, resources: [etcdVolume, instance] }), `${role} ${action} on the etcd volume`).toBe(false);
+    // nor re-tag it to make it the driver's
+    for (const [role, s] of Object.entries(roles))
+      expect(allowed(s, { action: "ec2:CreateTags", resources: [etcdVolume], context: {} }), role).toBe(role === "master");
+    // what the driver does need, it may
+    const w = roles.worker;
+    expect(allowed(w, { action: "ec2:AttachVolume", resources: [csiVolume, instance] })).toBe(true);
+    expect(allowed(w, { action: "ec2:DeleteVolume", resources: [csiVolume] })).toBe(true);
+    expect(
+      allowed(w, {
+        action: "ec2:CreateVolume",
+        resources: [{ arn: "arn:aws:ec2:eu-west-1:111122223333:volume/*" }],
+        context: { "aws:RequestTag/ebs.csi.aws.com/cluster": "true" },
+      }),
+    ).toBe(true);
+    expect(allowed(w, { action: "ec2:CreateVolume", resources: [{ arn: "arn:aws:ec2:eu-west-1:111122223333:volume/*" }] })).toBe(false);
+    expect(allowed(w, { action: "ec2:CreateTags", resources: [csiVolume], context: { "ec2:CreateAction": "CreateVolume" } })).toBe(true);
   });
 
   it("keeps every role's user_data within 16,384 bytes: masters' configs are served from S3 and verified by SHA-512", () => {

@@ -3,14 +3,15 @@
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO_FILE, demoCluster, tmp } from "./helpers/clusters";
+import { bakedDemoFile, tmp } from "./helpers/clusters";
 import { EtcdDrill, type Member } from "./helpers/etcd-drill";
 
 const work = tmp("slipway-etcd-broken-");
 afterAll(() => work.cleanup());
 
 async function drill(tag: string, tamper: (m: Member) => void): Promise<Error | undefined> {
-  const d = new EtcdDrill(demoCluster(), DEMO_FILE, join(work.dir, tag), tag);
+  const { file, cluster } = bakedDemoFile(join(work.dir, `${tag}-file`));
+  const d = new EtcdDrill(cluster, file, join(work.dir, tag), tag);
   try {
     await d.prepare(tamper);
     for (const m of d.members) d.startMember(m);

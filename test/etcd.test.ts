@@ -6,8 +6,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCluster } from "../clusters/model/load";
-import { demoYaml, DEMO_FILE, demoCluster, tmp } from "./helpers/clusters";
+import { bakedDemoFile, tmp } from "./helpers/clusters";
 import { EtcdDrill, HOST_PATH } from "./helpers/etcd-drill";
 
 const work = tmp("slipway-etcd-");
@@ -19,15 +18,36 @@ async function writeThroughProxy(d: EtcdDrill, key: string, value: string, secon
 }
 
 describe("3 etcd members from the demo's rendered configs", () => {
-  const cluster = demoCluster();
-  const d = new EtcdDrill(cluster, DEMO_FILE, join(work.dir, "three"), "a");
+  const { file, cluster } = bakedDemoFile(work.dir);
+  const d = new EtcdDrill(cluster, file, join(work.dir, "three"), "a");
 
   beforeAll(async () => {
-    await d.prepare();
+    await d.prepare(undefined, { master: true });
   });
   afterAll(async () => {
     await d.close();
   });
+
+  /** etcdctl as the master's API server: its --etcd-servers, CA, client certificate and key. */
+  const asApiServer = (args: string[]) => {
+    const m = d.master;
+    if (!m) throw new Error("no master");
+    const pod = JSON.parse(m.root.read("/etc/kubernetes/manifests/kube-apiserver.json"));
+    const flags: Record<string, string> = Object.fromEntries(
+      (pod.spec.containers[0].command as string[])
+        .filter((a) => a.startsWith("--"))
+        .map((a) => [a.slice(2, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]),
+    );
+    return d.lab.exec(m.ns, ["etcdctl", ...args], {
+      PATH: HOST_PATH,
+      ETCDCTL_ENDPOINTS: flags["etcd-servers"] ?? "",
+      ETCDCTL_CACERT: m.root.at(flags["etcd-cafile"] ?? ""),
+      ETCDCTL_CERT: m.root.at(flags["etcd-certfile"] ?? ""),
+      ETCDCTL_KEY: m.root.at(flags["etcd-keyfile"] ?? ""),
+      ETCDCTL_DIAL_TIMEOUT: "1s",
+      ETCDCTL_COMMAND_TIMEOUT: "3s",
+    });
+  };
 
   it("form a healthy mutual-TLS cluster", async () => {
     for (const m of d.members) d.startMember(m);
@@ -38,6 +58,17 @@ describe("3 etcd members from the demo's rendered configs", () => {
     expect(new Set(status.map((s) => s.leader)).size).toBe(1);
     // client connections without a certificate are refused by the members themselves
     expect(d.etcdctl(["endpoint", "health"], { endpoints: d.memberEndpoints(), withCert: false }).status).not.toBe(0);
+  });
+
+  it("the master's API server reaches every member directly with its own certificate (no proxy on its path)", () => {
+    const put = asApiServer(["put", "/registry/slipway-test", "from-apiserver"]);
+    expect(put.status, put.stderr).toBe(0);
+    // the endpoints it was given are the members, each of which answers it
+    const status = asApiServer(["endpoint", "status", "-w", "json"]);
+    expect(status.status, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as { Endpoint: string }[]).map((s) => s.Endpoint).sort()).toEqual(
+      d.members.map((m) => m.env.ETCD_ADVERTISE_CLIENT_URLS).sort(),
+    );
   });
 
   it("the worker's rendered proxy serves the cluster on 127.0.0.1:2379; a client without a certificate is refused", async () => {
@@ -70,34 +101,36 @@ describe("3 etcd members from the demo's rendered configs", () => {
     expect(again.status).toBe(0);
   });
 
-  it("register_node records the machine under a lease that refreshes and expires", async () => {
+  it("register_node records only the machine's cluster address, under one lease a long-lived keep-alive refreshes", async () => {
     const root = d.worker.root;
     // the rendered unit's environment; the lease TTL is shortened so the test need not wait a minute
     const env = {
       ...root.serviceEnv("register-node.service"),
       PATH: HOST_PATH,
       REGISTER_NODE_TTL: "4",
-      REGISTER_NODE_STATE: root.at("/run/slipway/register-node.lease"),
       HOSTNAME_FILE: root.at("/etc/hostname"),
     };
-    const register = () => d.lab.exec(d.worker.ns, [root.at("/opt/slipway/bin/register-node")], env);
-    const first = register();
-    expect(first.status, first.stderr).toBe(0);
     const key = `/slipway/nodes/${d.worker.name}`;
-    const record = JSON.parse(d.etcdctl(["get", "--print-value-only", key]).stdout) as Record<string, unknown>;
-    expect(record).toMatchObject({ hostname: d.worker.name, role: "worker", pool: "general", addresses: [d.worker.ip] });
+    const start = () => d.lab.start(`register-node-${Date.now()}`, d.worker.ns, [root.at("/opt/slipway/bin/register-node")], env);
+    const registered = () => d.etcdctl(["get", "--print-value-only", key]).stdout.trim();
+    let p = start();
+    await d.until("record written", 10, () => registered() !== "");
+    const record = JSON.parse(registered()) as Record<string, unknown>;
+    // its cluster address only (what node-identity found), never an interface list
+    expect(record).toEqual({ hostname: d.worker.name, role: "worker", pool: "general", address: d.worker.ip, bootId: record.bootId });
     expect(record.bootId).toMatch(/^[0-9a-f-]{36}$/);
-    const lease = root.read("/run/slipway/register-node.lease").trim();
-    const ttl = () => Number(/remaining\((-?\d+)s\)/.exec(d.etcdctl(["lease", "timetolive", lease]).stdout)?.[1] ?? -1);
-    await new Promise((r) => setTimeout(r, 2500));
-    const before = ttl();
-    expect(before).toBeLessThanOrEqual(2);
-    expect(register().status).toBe(0); // the timer's next run keeps the lease alive
-    expect(ttl()).toBeGreaterThan(before);
-    expect(root.read("/run/slipway/register-node.lease").trim()).toBe(lease);
-    // refreshing stops: the record goes away by itself
-    const gone = await d.until("record expired", 10, () => d.etcdctl(["get", "--print-value-only", key]).stdout.trim() === "");
-    console.log(`register_node: record gone ${gone.toFixed(1)} s after the last refresh (TTL 4 s)`);
+    // one process keeps it: well past the TTL the record is still there, the lease refreshed
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(registered()).not.toBe("");
+    expect(p.child.exitCode).toBeNull();
+    // the machine dies: its record expires by itself
+    await d.lab.kill(p);
+    const gone = await d.until("record expired", 10, () => registered() === "");
+    console.log(`register_node: record gone ${gone.toFixed(1)} s after the keep-alive stopped (TTL 4 s)`);
+    // back up: registered again
+    p = start();
+    await d.until("registered again", 10, () => registered() !== "");
+    await d.lab.kill(p);
   });
 
   it("coordinates update reboots: one machine of a group at a time, the lock given back once it is healthy", () => {
@@ -145,6 +178,10 @@ describe("3 etcd members from the demo's rendered configs", () => {
     expect(d.etcdctl(["get", "--print-value-only", "/slipway-test/after-loss"], { endpoints: d.memberEndpoints(rest) }).stdout.trim()).toBe(
       "still-writable",
     );
+    // the API server's client fails over past the dead member by itself
+    const read = asApiServer(["get", "--print-value-only", "/registry/slipway-test"]);
+    expect(read.status, read.stderr).toBe(0);
+    expect(read.stdout.trim()).toBe("from-apiserver");
 
     d.startMember(leader); // same command, same data directory
     await d.until("all 3 healthy again", 20, () => d.healthy());
@@ -162,10 +199,7 @@ describe("3 etcd members from the demo's rendered configs", () => {
 });
 
 describe("5 etcd members lose two", () => {
-  const text = demoYaml([[["etcd", "count"], 5]]);
-  const file = join(work.dir, "five.yaml");
-  writeFileSync(file, text);
-  const cluster = parseCluster(text, file);
+  const { file, cluster } = bakedDemoFile(work.dir, [[["etcd", "count"], 5]], "five.yaml");
   const d = new EtcdDrill(cluster, file, join(work.dir, "five"), "b");
 
   beforeAll(async () => {

@@ -1,23 +1,18 @@
-// Node hardening and the Kubernetes binaries, run for real:
-// - the rendered block-metadata step, with real iptables, in network namespaces shaped like a
-//   node: a pod behind the node, the metadata service (169.254.169.254) beyond it;
-// - install-sysext against an HTTP server on loopback: a verified download, a tampered one, a
-//   baked image (nothing downloaded), and nothing configured at all.
-import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
-import { createHash, randomBytes } from "node:crypto";
+// Node hardening, run for real: the rendered block-metadata step, with real iptables, in network
+// namespaces shaped like a node: a pod behind the node, the metadata service (169.254.169.254)
+// beyond it.
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderNode } from "../bootstrap/render";
-import { sysextPath } from "../clusters/model/sysext";
-import { demoCluster, tmp } from "./helpers/clusters";
+import { bakedDemoCluster, tmp } from "./helpers/clusters";
 import { ignitionApply, requireTool } from "./helpers/ignition";
 import { Lab } from "./helpers/lab";
 import { NodeRoot } from "./helpers/node-root";
 
 const PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 const work = tmp("slipway-harden-");
-const cluster = demoCluster();
+const cluster = bakedDemoCluster();
 let worker: NodeRoot;
 
 beforeAll(async () => {
@@ -79,106 +74,5 @@ describe("pods cannot reach the metadata service", () => {
     expect(run().status).toBe(0);
     const rules = lab.exec(node, ["iptables", "-w", "-t", "mangle", "-S", "PREROUTING"], { PATH }).stdout;
     expect(rules.match(/169\.254\.169\.254/g)).toHaveLength(1);
-  });
-});
-
-describe("install-sysext", () => {
-  const script = () => worker.at("/opt/slipway/bin/install-sysext");
-  const version = cluster.config.kubernetes.version;
-  const payload = randomBytes(256 * 1024);
-  const sha512 = createHash("sha512").update(payload).digest("hex");
-  let server: ReturnType<typeof spawn>;
-  let port = 0;
-  let stub = "";
-
-  beforeAll(async () => {
-    const www = join(work.dir, "www");
-    mkdirSync(www);
-    writeFileSync(join(www, `kubernetes-v${version}-x86-64.raw`), payload);
-    server = spawn("python3", ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", www], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("http server did not start")), 10_000);
-      server.stdout?.on("data", (d: Buffer) => {
-        const m = /port (\d+)/.exec(d.toString());
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-    });
-    // systemctl on this host is not the machine's: record the call instead
-    stub = join(work.dir, "stub");
-    mkdirSync(stub);
-    writeFileSync(join(stub, "systemctl"), `#!/bin/sh\necho "$@" >> ${join(work.dir, "systemctl.log")}\n`);
-    chmodSync(join(stub, "systemctl"), 0o755);
-  });
-  afterAll(() => {
-    server?.kill("SIGKILL");
-  });
-
-  const run = (root: string, args: string[]) =>
-    spawnSync(script(), ["kubernetes", join(root, sysextPath(version)), ...args], {
-      env: { PATH: `${stub}:${PATH}`, SYSEXT_DIR: join(root, "etc/extensions") },
-      encoding: "utf8",
-    });
-  const url = () => `http://127.0.0.1:${port}/kubernetes-v${version}-x86-64.raw`;
-
-  it("downloads, verifies, installs and activates the extension", () => {
-    const root = join(work.dir, "good");
-    const r = run(root, [url(), sha512]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(readFileSync(join(root, sysextPath(version)))).toEqual(payload);
-    expect(readlinkSync(join(root, "etc/extensions/kubernetes.raw"))).toBe(join(root, sysextPath(version)));
-    expect(readFileSync(join(work.dir, "systemctl.log"), "utf8")).toContain("restart systemd-sysext.service");
-  });
-
-  it("refuses a download whose SHA-512 does not match, and leaves nothing behind", () => {
-    const root = join(work.dir, "tampered");
-    const r = run(root, [url(), "0".repeat(128)]);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`has SHA-512 ${sha512}, expected ${"0".repeat(128)}; not installing it`);
-    expect(readdirSync(join(root, "opt/extensions/kubernetes"))).toEqual([]);
-    expect(existsSync(join(root, "etc/extensions"))).toBe(false);
-  });
-
-  it("downloads nothing when the image has the extension baked in", () => {
-    const root = join(work.dir, "baked");
-    mkdirSync(join(root, "opt/extensions/kubernetes"), { recursive: true });
-    writeFileSync(join(root, sysextPath(version)), "baked");
-    const r = run(root, ["http://127.0.0.1:9/unreachable", sha512]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain("is present; nothing to download");
-    expect(readFileSync(join(root, sysextPath(version)), "utf8")).toBe("baked");
-  });
-
-  it("says what to do when the image lacks the extension and no download is configured", () => {
-    const r = run(join(work.dir, "neither"), []);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(
-      "bake it in (slipway image build --bake-kubernetes) or set kubernetes.binaries.source: sysext with its sha512",
-    );
-  });
-
-  it("is what the rendered unit runs, with the cluster file's URL and hash", async () => {
-    const sysext = demoCluster([[["kubernetes", "binaries"], { source: "sysext", sha512 }]]);
-    const root = new NodeRoot(join(work.dir, "sysext-root"));
-    ignitionApply(
-      (await renderNode(sysext, { target: { role: "worker", pool: "general" }, pkiDir: join(work.dir, "pki") })).config,
-      root.root,
-    );
-    expect(root.unit("kubernetes-sysext.service").execStart).toEqual([
-      "/opt/slipway/bin/install-sysext",
-      "kubernetes",
-      sysextPath(version),
-      `https://github.com/flatcar/sysext-bakery/releases/download/kubernetes-v${version}/kubernetes-v${version}-x86-64.raw`,
-      sha512,
-    ]);
-    expect(worker.unit("kubernetes-sysext.service").execStart).toEqual([
-      "/opt/slipway/bin/install-sysext",
-      "kubernetes",
-      sysextPath(version),
-    ]);
   });
 });

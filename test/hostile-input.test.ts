@@ -6,8 +6,6 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderLocal } from "../bootstrap/ignition/render";
-import { buildNode } from "../bootstrap/roles";
 import { shellWord, systemdWord, terraformLiteral } from "../clusters/model/escape";
 import { clusterJsonSchema } from "../clusters/model/schema";
 import { awsYaml, type Changes, demoYaml, synthJson, tmp } from "./helpers/clusters";
@@ -236,28 +234,6 @@ describe("the escaping module, against the real consumers", () => {
       output: Object.fromEntries(values.map((v, i) => [`v${i}`, { value: terraformLiteral(v) }])),
     });
     expect(values.map((_, i) => out[`v${i}`]?.value)).toEqual(values);
-  });
-
-  it("the sysext URL reaches the unit as one word systemd hands over exactly (%, $, quotes and ; included)", () => {
-    const url = "https://mirror.example.com/k8s/a%20b;reboot$(id)'q'!*(x)/kubernetes-v1.36.1-x86-64.raw?x=$HOME&y=%25";
-    const cluster = parseCluster(demoYaml([[["kubernetes", "binaries"], { source: "sysext", url, sha512: "a".repeat(128) }]]), "t.yaml");
-    const b = buildNode(
-      cluster,
-      { role: "worker", pool: "general" },
-      {
-        hostname: "demo-general-0",
-        pem: () => "PEM",
-        bootstrapToken: { id: "abcdef", secret: "0123456789abcdef" },
-        volume: () => "/dev/vdc",
-      },
-    );
-    const unit = b.units.get("kubernetes-sysext.service")?.contents ?? "";
-    const dir = join(work.dir, "sysext-unit");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "kubernetes-sysext.service"), unit);
-    const argv = systemdExecStart(dir, "kubernetes-sysext.service");
-    expect(argv.slice(-2)).toEqual([url, "a".repeat(128)]);
-    expect(renderLocal(b)).toContain("kubernetes-sysext.service");
   });
 });
 

@@ -3,35 +3,38 @@
 // scratch root, and the tree has the files, modes, units and presets the machine needs; the units
 // pass systemd-analyze verify.
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unwrapConfig } from "../bootstrap/ignition/render";
 import type { NodeTarget } from "../bootstrap/node";
 import { renderNode } from "../bootstrap/render";
 import type { Cluster } from "../clusters/model/load";
-import { parseCluster } from "../clusters/model/load";
-import { demoCluster, ROOT, tmp } from "./helpers/clusters";
+import { kubernetesBinaries } from "../clusters/model/sysext";
+import { awsCluster, demoCluster, tmp } from "./helpers/clusters";
+import { type SysextServer, serveSysext } from "./helpers/sysext-server";
 import { ignitionApply, ignitionValidate, verifyUnits } from "./helpers/ignition";
+import { startLimitCanTrip, unitSections } from "./helpers/systemd";
 
 const work = tmp("slipway-ign-test-");
-afterAll(() => work.cleanup());
+// machines download the Kubernetes extension from here (Ignition fetches and verifies it)
+let sysext: SysextServer;
+beforeAll(async () => {
+  sysext = await serveSysext(work.dir);
+});
+afterAll(async () => {
+  await sysext?.close();
+  work.cleanup();
+});
 
-const variants: Record<string, Cluster> = {
-  "demo (3 etcd, a pool with and one without logs volume)": demoCluster(),
-  "1 etcd member, 1 master, one pool without logs": demoCluster([
-    [["etcd", "count"], 1],
-    [["masters", "count"], 1],
-    [["workers"], [{ name: "small", count: 1 }]],
-  ]),
-  "AWS demo (3 zones, private subnets, a pool with logs volume)": parseCluster(
-    readFileSync(join(ROOT, "clusters", "demo-aws.yaml"), "utf8"),
-    "demo-aws.yaml",
-  ),
-  "5 etcd members, one pool with logs": demoCluster([
-    [["etcd", "count"], 5],
-    [["workers"], [{ name: "logs", count: 2, logsVolumeSize: 20 }]],
-  ]),
+/** Each shape, with its downloads from `s` (or, to plan the tests, from nowhere). */
+const variants: Record<string, (s?: SysextServer) => Cluster> = {
+  "demo (3 etcd, a pool with and one without logs volume)": (s) => demoCluster(s?.changes()),
+  "1 etcd member, 1 master, one pool without logs": (s) =>
+    demoCluster([[["etcd", "count"], 1], [["masters", "count"], 1], [["workers"], [{ name: "small", count: 1 }]], ...(s?.changes() ?? [])]),
+  "AWS demo (3 zones, private subnets, a pool with logs volume)": (s) => awsCluster(s?.changes()),
+  "5 etcd members, one pool with logs": (s) =>
+    demoCluster([[["etcd", "count"], 5], [["workers"], [{ name: "logs", count: 2, logsVolumeSize: 20 }]], ...(s?.changes() ?? [])]),
 };
 
 function targets(c: Cluster): NodeTarget[] {
@@ -52,18 +55,19 @@ const env = (p: string) =>
   );
 
 let n = 0;
-for (const [name, cluster] of Object.entries(variants)) {
+for (const [name, variant] of Object.entries(variants)) {
   describe(`node configs: ${name}`, () => {
     const pki = join(work.dir, `pki-${n++}`);
-    for (const target of targets(cluster)) {
+    for (const target of targets(variant())) {
       const label = target.role === "worker" ? `worker pool ${target.pool}` : `${target.role} ${target.index}`;
       it(`${label}: validates, applies with the real ignition binary, and has what the machine needs`, async () => {
+        const cluster = variant(sysext);
         const r = await renderNode(cluster, { target, pkiDir: pki });
         const v = ignitionValidate(r.config);
         expect(v.ok, v.output).toBe(true);
 
         const root = join(work.dir, `root-${n++}`);
-        ignitionApply(r.config, root);
+        ignitionApply(r.config, root, { caFile: sysext.caFile });
         const at = (p: string) => join(root, p);
 
         // every machine; the cloud names the machines of an AWS Auto Scaling group
@@ -100,15 +104,21 @@ for (const [name, cluster] of Object.entries(variants)) {
 
         // enabled by preset, linked by preset-all
         const enabled = [
+          "node-identity.service",
           "etcd-proxy.service",
           "flannel-network-config.service",
           "flanneld.service",
-          "register-node.timer",
+          "register-node.service",
           "coordinate-reboot.timer",
         ];
         if (target.role === "etcd") enabled.push("etcd-member.service", "etcd-data.service", "etcd-health.timer");
-        else
-          enabled.push("kubernetes-sysext.service", "api-lb.service", "kubelet.service", "flannel-cni.service", "block-metadata.service");
+        else {
+          enabled.push("api-lb.service", "kubelet.service", "flannel-cni.service", "block-metadata.service");
+          // Ignition itself placed the Kubernetes extension, verified, and its /etc/extensions link
+          const k = kubernetesBinaries(cluster.config);
+          expect(readFileSync(at(k.path))).toEqual(sysext.payload);
+          expect(readlinkSync(at("/etc/extensions/kubernetes.raw"))).toBe(k.path);
+        }
         if (target.role === "master") enabled.push("kube-bootstrap.service");
         const wantsLogs = target.role === "worker" && Boolean(cluster.plan.pools.find((p) => p.name === target.pool)?.logsVolumeSize);
         if (wantsLogs) enabled.push("logs-volume.service");
@@ -171,12 +181,27 @@ for (const [name, cluster] of Object.entries(variants)) {
         expect(verify.output).toBe("");
         expect(verify.ok).toBe(true);
 
+        // every service survives day 365: one that restarts never gives up for good (a flapping
+        // dependency must not leave it failed until someone logs in), and stopping one stops all
+        // its processes (KillMode=process leaves children running into the next start)
+        const units = readdirSync(at("/etc/systemd/system")).filter((f) => f.endsWith(".service"));
+        for (const u of units) {
+          const text = readFileSync(at(`/etc/systemd/system/${u}`), "utf8");
+          expect(startLimitCanTrip(text), `${u} can hit its start limit and stay failed`).toBe(false);
+          const sections = unitSections(text);
+          expect(sections.Service?.KillMode ?? [], u).not.toContainEqual(expect.stringMatching(/^(process|none)$/));
+          expect(
+            Object.keys(sections.Service ?? {}).filter((k) => k.startsWith("StartLimit")),
+            `${u}: start limits belong in [Unit]`,
+          ).toEqual([]);
+        }
+
         // the user_data form boots the same tree
         const wrapped = await renderNode(cluster, { target, pkiDir: pki, wrapped: true });
         expect(ignitionValidate(wrapped.config).ok).toBe(true);
         expect(unwrapConfig(wrapped.config)).toBe(r.config);
         const root2 = join(work.dir, `root-${n++}`);
-        ignitionApply(wrapped.config, root2);
+        ignitionApply(wrapped.config, root2, { caFile: sysext.caFile });
         expect(tree(root2)).toBe(plainTree);
         expect(sortedPreset(root2)).toBe(sortedPreset(root)); // Ignition writes presets in no fixed order
       });
@@ -189,5 +214,18 @@ describe("ignition-validate is really strict here", () => {
     expect(ignitionValidate('{"ignition":{"version":"3.3.0"},"storage":{"filez":[]}}').ok).toBe(false);
     expect(ignitionValidate('{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"etc/x"}]}}').ok).toBe(false);
     expect(ignitionValidate('{"ignition":{"version":"3.3.0"}}').ok).toBe(true);
+  });
+});
+
+describe("the start-limit rule the node configs are held to", () => {
+  it("flags a unit systemd would give up on, and passes the ways to never give up", () => {
+    const unit = (u: string, svc: string) => `[Unit]\nDescription=t\n${u}\n[Service]\nExecStart=/bin/false\n${svc}\n`;
+    expect(startLimitCanTrip(unit("", "Restart=always"))).toBe(true); // 5 × 100 ms < 10 s
+    expect(startLimitCanTrip(unit("", "Restart=on-failure\nRestartSec=1"))).toBe(true);
+    expect(startLimitCanTrip(unit("", "Restart=always\nRestartSec=1\nStartLimitIntervalSec=0"))).toBe(true); // ignored there
+    expect(startLimitCanTrip(unit("StartLimitIntervalSec=0", "Restart=always"))).toBe(false);
+    expect(startLimitCanTrip(unit("", "Restart=always\nRestartSec=2"))).toBe(false);
+    expect(startLimitCanTrip(unit("StartLimitIntervalSec=1min\nStartLimitBurst=3", "Restart=always\nRestartSec=10s"))).toBe(true);
+    expect(startLimitCanTrip(unit("", ""))).toBe(false);
   });
 });

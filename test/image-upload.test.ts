@@ -16,6 +16,7 @@ import { flatcarLikeDisk, publish, sysextImage, testKey } from "./helpers/flatca
 import { type OpenStack, startOpenStack } from "./helpers/openstack";
 import { freePort } from "./helpers/ports";
 import { slipwayAsync } from "./helpers/run";
+import { testCa } from "./helpers/test-ca";
 import { type TcpProxy, tcpProxy } from "./helpers/tcp-proxy";
 
 const MiB = 1048576;
@@ -250,30 +251,9 @@ describe("slipway image upload (real Keystone and Glance)", () => {
   it("talks TLS to a Keystone with a private CA only when told to trust it (cacert)", async () => {
     const pki = join(work, "tls");
     mkdirSync(pki);
-    const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: pki, stdio: "ignore" });
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    ssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=test private CA");
-    ssl("req", ...ec, "-keyout", "ks.key", "-out", "ks.csr", "-subj", "/CN=keystone");
-    writeFileSync(join(pki, "ext"), "subjectAltName=IP:127.0.0.1\n");
-    ssl(
-      "x509",
-      "-req",
-      "-in",
-      "ks.csr",
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      "ks.crt",
-      "-days",
-      "2",
-      "-extfile",
-      "ext",
-    );
+    const ca = testCa(pki, "test private CA");
     // TLS in front of the real Keystone, as a cloud's load balancer would be
-    const tls = createTlsServer({ key: readFileSync(join(pki, "ks.key")), cert: readFileSync(join(pki, "ks.crt")) }, (socket) => {
+    const tls = createTlsServer({ key: readFileSync(ca.keyFile), cert: readFileSync(ca.certFile) }, (socket) => {
       const upstream = connect(os.keystonePort, "127.0.0.1");
       socket.pipe(upstream).pipe(socket);
       socket.on("error", () => upstream.destroy());
@@ -292,7 +272,7 @@ describe("slipway image upload (real Keystone and Glance)", () => {
         ),
       );
       const trusted = await slipwayAsync(["image", "upload", file, "--name", "over-tls"], {
-        env: passwordEnv({ OS_AUTH_URL: url, OS_CACERT: join(pki, "ca.crt") }),
+        env: passwordEnv({ OS_AUTH_URL: url, OS_CACERT: ca.caFile }),
       });
       expect(trusted.code, trusted.stderr).toBe(0);
       expect(await imagesNamed("over-tls")).toMatchObject([{ status: "active", os_hash_value: sha512(file) }]);

@@ -9,14 +9,15 @@ import { Pod } from "kubernetes-models/v1/Pod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderNode } from "../bootstrap/render";
-import { demoCluster, tmp } from "./helpers/clusters";
+import { imageRef, type KubeComponent, kubeImage } from "../bootstrap/versions";
+import { bakedDemoCluster, tmp } from "./helpers/clusters";
 import { ignitionApply, ignitionValidate, requireTool } from "./helpers/ignition";
 import { NodeRoot } from "./helpers/node-root";
 
 const work = tmp("slipway-kube-");
 afterAll(() => work.cleanup());
 
-const cluster = demoCluster();
+const cluster = bakedDemoCluster();
 const PUBLIC = ["198.51.100.10", "198.51.100.11", "198.51.100.12"];
 const roots: Record<string, NodeRoot> = {};
 const configs: Record<string, string> = {};
@@ -65,7 +66,7 @@ describe("masters (3-master demo)", () => {
           pod.validate();
           expect(pod.spec?.hostNetwork).toBe(true);
           const c = pod.spec?.containers[0];
-          expect(c?.image).toBe(`registry.k8s.io/${f.replace(".json", "")}:v${cluster.config.kubernetes.version}`);
+          expect(c?.image).toBe(imageRef(kubeImage(f.replace(".json", "") as KubeComponent, cluster.config.kubernetes.version)));
           // every path a flag names is written on the machine, and mounted into the pod
           const mounts = (c?.volumeMounts ?? []).map((v) => v.mountPath);
           for (const arg of c?.command ?? []) {
@@ -83,16 +84,17 @@ describe("masters (3-master demo)", () => {
         }
       });
 
-      it("points the API server at etcd through the machine's own proxy, with a certificate the proxy accepts", () => {
+      it("points the API server at every etcd member directly, with a client certificate the members' CA signed", () => {
         const pod = new Pod(JSON.parse(root().read("/etc/kubernetes/manifests/kube-apiserver.json")));
         const args = pod.spec?.containers[0]?.command ?? [];
         const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? "";
-        expect(flag("etcd-servers")).toBe("https://127.0.0.1:2379");
-        expect(root().read("/etc/systemd/system/etcd-proxy.service")).toContain("--listen-addr=127.0.0.1:2379");
+        // not through the local grpc-proxy: one process fewer between the control plane and its
+        // store, and the API server's own client balances and fails over across the members
+        expect(flag("etcd-servers")).toBe(cluster.plan.etcd.map((e) => `https://${e.ip}:2379`).join(","));
         expect(flag("authorization-mode")).toBe("Node,RBAC");
         expect(flag("advertise-address")).toBe(m.ip);
         expect(flag("service-cluster-ip-range")).toBe(cluster.config.network.services);
-        // the proxy trusts the etcd CA; the API server's etcd client certificate is signed by it
+        // the members trust the etcd CA; the API server's etcd client certificate is signed by it
         const verify = openssl(["verify", "-CAfile", root().at(flag("etcd-cafile")), root().at(flag("etcd-certfile"))]);
         expect(verify.stdout.trim()).toMatch(/: OK$/);
         expect(certText(root().at(flag("etcd-certfile")))).toContain("TLS Web Client Authentication");
@@ -132,7 +134,7 @@ describe("masters (3-master demo)", () => {
           expect(san).toMatch(new RegExp(`IP Address:${ip.replace(/\./g, "\\.")}(,|\\n)`));
 
         // the kubelet's own certificate: system:node:<name> in system:nodes, for the Node authorizer
-        const kubelet = root().at("/var/lib/kubelet/pki/kubelet-client-current.pem");
+        const kubelet = root().resolve("/var/lib/kubelet/pki/kubelet-client-current.pem");
         expect(subject(kubelet)).toBe(`CN=system:node:${m.name},O=system:nodes`);
         expect(pubOfCert(kubelet)).toBe(pubOfKey(kubelet));
         expect(openssl(["verify", "-CAfile", pki("ca.crt"), kubelet]).stdout.trim()).toBe(`${kubelet}: OK`);
@@ -156,7 +158,7 @@ describe("masters (3-master demo)", () => {
             kc.users[0]?.user["client-certificate"],
             kc.users[0]?.user["client-key"],
           ])
-            expect(existsSync(root().at(file ?? "")), `${f} names ${file}`).toBe(true);
+            expect(existsSync(root().resolve(file ?? "")), `${f} names ${file}`).toBe(true);
           expect(statSync(root().at(f)).mode & 0o777).toBe(0o600);
         }
         // and the API server certificate is valid for that address
@@ -279,5 +281,89 @@ describe("workers", () => {
     expect(roots["demo-master-1"]?.envFile("/etc/slipway/reboot.env")).toEqual({ REBOOT_GROUP: "control" });
     expect(root.read("/etc/flatcar/update.conf")).toBe("REBOOT_STRATEGY=off\n");
     expect(require("node:fs").readlinkSync(root.at("/etc/systemd/system/locksmithd.service"))).toBe("/dev/null");
+  });
+});
+
+// The resolv.conf the kubelet gives a pod (pkg/kubelet/network/dns: GetPodDNS): ClusterFirst —
+// the default — means the cluster's DNS Service, unless the pod is on the host network, where it
+// falls back to Default: the host file the kubelet's resolvConf names, as is.
+type PodSpec = { dnsPolicy?: string; hostNetwork?: boolean; dnsConfig?: { nameservers?: string[] } };
+function podNameservers(spec: PodSpec, kubelet: { clusterDNS: string[]; resolvConf: string }, hostFiles: Record<string, string>): string[] {
+  const policy = spec.dnsPolicy ?? "ClusterFirst";
+  const host = () => [...(hostFiles[kubelet.resolvConf] ?? "").matchAll(/^nameserver\s+(\S+)/gm)].map((m) => m[1] as string).slice(0, 3);
+  if (policy === "None") return spec.dnsConfig?.nameservers ?? [];
+  if (policy === "Default") return host();
+  if (policy === "ClusterFirstWithHostNet") return kubelet.clusterDNS;
+  return spec.hostNetwork ? host() : kubelet.clusterDNS;
+}
+
+describe("cluster DNS", () => {
+  // Flatcar's resolver files: /etc/resolv.conf is systemd-resolved's stub on 127.0.0.53; the
+  // upstream servers it learnt from DHCP are in /run/systemd/resolve/resolv.conf.
+  const FLATCAR = {
+    "/etc/resolv.conf": "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n",
+    "/run/systemd/resolve/resolv.conf": "nameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch openstacklocal\n",
+  };
+  const objects = () => {
+    const dir = roots["demo-master-0"]?.at("/etc/kubernetes/bootstrap") as string;
+    return readdirSync(dir).flatMap((f) => {
+      const doc = JSON.parse(readFileSync(join(dir, f), "utf8"));
+      return doc.kind === "List" ? doc.items : [doc];
+    });
+  };
+  const kubelet = () => JSON.parse(roots["demo-general-0"]?.read("/etc/kubernetes/kubelet.yaml") ?? "");
+
+  /** Where CoreDNS forwards what is not the cluster's: its `forward` targets, files read in its pod. */
+  function upstreams(spec: PodSpec, k: { clusterDNS: string[]; resolvConf: string }): string[] {
+    const corefile = objects().find((o) => o.kind === "ConfigMap" && o.metadata.name === "coredns").data.Corefile as string;
+    const targets = /^\s*forward \. (.+)$/m.exec(corefile)?.[1]?.split(/\s+/) ?? [];
+    // in the pod, /etc/resolv.conf is the file the kubelet wrote for it
+    return targets.flatMap((t) => (t === "/etc/resolv.conf" ? podNameservers(spec, k, FLATCAR) : [t]));
+  }
+  /** What goes wrong with a forward target: itself (the loop plugin kills CoreDNS), or loopback
+   *  (in the pod's network namespace that is CoreDNS itself, not the host's resolver). */
+  const loops = (servers: string[]) =>
+    servers.filter((s) => s === cluster.plan.dnsServiceIp || s.startsWith("127.")).concat(servers.length ? [] : ["(none)"]);
+
+  it("CoreDNS forwards to the node's real upstream resolvers: never to itself, never to a loopback stub", () => {
+    const coredns = objects().find((o) => o.kind === "Deployment" && o.metadata.name === "coredns").spec.template.spec as PodSpec;
+    const k = kubelet();
+    expect(k.clusterDNS).toEqual([cluster.plan.dnsServiceIp]);
+    const servers = upstreams(coredns, k);
+    expect(servers).toEqual(["10.0.0.2", "10.0.0.3"]);
+    expect(loops(servers)).toEqual([]);
+    // the rule has teeth: the kubelet's default pod policy, or the kubelet reading Flatcar's
+    // /etc/resolv.conf, would each break cluster DNS
+    expect(loops(upstreams({ ...coredns, dnsPolicy: undefined }, k))).toEqual([cluster.plan.dnsServiceIp]);
+    expect(loops(upstreams(coredns, { ...k, resolvConf: "/etc/resolv.conf" }))).toEqual(["127.0.0.53"]);
+  });
+
+  it("ordinary pods resolve through the cluster DNS Service, host-network system pods through the node", () => {
+    const k = kubelet();
+    expect(podNameservers({}, k, FLATCAR)).toEqual([cluster.plan.dnsServiceIp]);
+    for (const o of objects().filter((x) => x.kind === "DaemonSet" || x.kind === "Deployment")) {
+      const spec = o.spec.template.spec as PodSpec;
+      const servers = podNameservers(spec, k, FLATCAR);
+      expect(servers.length, o.metadata.name).toBeGreaterThan(0);
+      expect(
+        servers.some((s) => s.startsWith("127.")),
+        `${o.metadata.name} resolves through a loopback stub`,
+      ).toBe(false);
+    }
+  });
+
+  it("CoreDNS can run while every worker pool is scaled to 0: it tolerates the masters' taint, and a drain keeps one replica", () => {
+    const d = objects().find((o) => o.kind === "Deployment" && o.metadata.name === "coredns");
+    const taint = { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" };
+    const tolerates = (t: { key?: string; operator?: string; effect?: string; value?: string }) =>
+      (t.key === undefined || t.key === taint.key) &&
+      (t.effect === undefined || t.effect === taint.effect) &&
+      (t.operator === "Exists" || t.value === "");
+    expect(d.spec.template.spec.tolerations.some(tolerates)).toBe(true);
+    expect(roots["demo-master-0"]?.unit("kubelet.service").execStart).toContain(`--register-with-taints=${taint.key}=:${taint.effect}`);
+    const pdb = objects().find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === "coredns");
+    expect(pdb.spec.selector.matchLabels).toEqual(d.spec.selector.matchLabels);
+    // with 2 replicas, maxUnavailable 1 leaves one serving through any voluntary eviction
+    expect(d.spec.replicas - pdb.spec.maxUnavailable).toBeGreaterThanOrEqual(1);
   });
 });

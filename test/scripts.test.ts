@@ -1,7 +1,7 @@
 // The node scripts, run for real: prepare-volume against a loop device (a real block device with
 // real mkfs and mount), and shellcheck on all of them.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ROOT, tmp } from "./helpers/clusters";
@@ -83,9 +83,13 @@ describe("prepare-volume", () => {
 
 describe("shell scripts", () => {
   it("pass shellcheck", () => {
-    const scripts = ["prepare-volume", "etcdctl", "flannel-network-config", "register-node"].map((s) =>
-      join(ROOT, "bootstrap", "scripts", `${s}.sh`),
+    // every script a machine runs: bootstrap's own and each cloud's
+    const scripts = [join(ROOT, "bootstrap", "scripts"), ...["openstack", "aws"].map((c) => join(ROOT, "stacks", c))].flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith(".sh"))
+        .map((f) => join(d, f)),
     );
+    expect(scripts.length).toBeGreaterThanOrEqual(9);
     mkdirSync(work.dir, { recursive: true });
     const r = sh("shellcheck", ["--severity=style", ...scripts]);
     expect(r.error, "shellcheck is missing: install Debian's shellcheck package (.ci/run does)").toBeUndefined();

@@ -52,8 +52,8 @@ export interface FileSpec {
 export interface RemoteFileSpec {
   path: string;
   source: string;
-  /** sha512-<hex> */
-  hash: string;
+  /** sha512-<hex>; without it Ignition trusts the source's HTTPS alone */
+  hash?: string;
   mode: number;
 }
 
@@ -85,11 +85,12 @@ export class IgnitionBuilder {
     return this;
   }
 
-  /** A file Ignition downloads and verifies at first boot. */
-  remoteFile(path: string, source: string, hash: string, mode = 0o644): this {
+  /** A file Ignition downloads (and verifies, given a hash) at first boot, before anything starts. */
+  remoteFile(path: string, source: string, hash: string | undefined, mode = 0o644): this {
     this.claim(path, "remote file");
-    if (!/^sha512-[0-9a-f]{128}$/.test(hash)) throw new Error(`${path}: hash must be sha512-<128 hex digits>`);
-    this.remoteFiles.set(path, { path, source, hash, mode });
+    if (hash !== undefined && !/^sha512-[0-9a-f]{128}$/.test(hash)) throw new Error(`${path}: hash must be sha512-<128 hex digits>`);
+    if (!/^https:\/\//.test(source)) throw new Error(`${path}: remote files come over https, not ${source}`);
+    this.remoteFiles.set(path, { path, source, mode, ...(hash ? { hash } : {}) });
     return this;
   }
 
@@ -183,7 +184,7 @@ export class IgnitionBuilder {
         path: f.path,
         overwrite: true,
         mode: f.mode,
-        contents: { source: f.source, verification: { hash: f.hash } },
+        contents: { source: f.source, ...(f.hash ? { verification: { hash: f.hash } } : {}) },
       })),
     ].sort((a, b) => (a.path < b.path ? -1 : 1));
     const units = [...this.units.values()]

@@ -6,6 +6,7 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
@@ -13,7 +14,7 @@ import { stringify } from "yaml";
 import type { Cluster } from "../../clusters/model/load";
 import { API_LB_SERVER } from "../parts/api-lb";
 import { kubeconfigText } from "./kubeconfig";
-import { IMAGES, kubeImage } from "../versions";
+import { IMAGES, imageRef, kubeImage } from "../versions";
 
 type Obj = { validate(): void; toJSON(): unknown };
 
@@ -89,7 +90,7 @@ export function kubeProxyObjects(cluster: Cluster): Obj[] {
             containers: [
               {
                 name: "kube-proxy",
-                image: kubeImage("kube-proxy", config.kubernetes.version),
+                image: imageRef(kubeImage("kube-proxy", config.kubernetes.version)),
                 command: ["kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
                 env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
                 securityContext: { privileged: true },
@@ -160,6 +161,15 @@ export function corednsObjects(cluster: Cluster): Obj[] {
           spec: {
             priorityClassName: "system-cluster-critical",
             serviceAccountName: "coredns",
+            // the node's resolvers (kubelet's resolvConf), not the cluster's own DNS: with the
+            // default (ClusterFirst) `forward . /etc/resolv.conf` would forward CoreDNS to itself
+            dnsPolicy: "Default",
+            nodeSelector: { "kubernetes.io/os": "linux" },
+            // DNS even while every worker pool is at 0: the masters may run it
+            tolerations: [
+              { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+              { key: "CriticalAddonsOnly", operator: "Exists" },
+            ],
             affinity: {
               podAntiAffinity: {
                 preferredDuringSchedulingIgnoredDuringExecution: [
@@ -170,7 +180,7 @@ export function corednsObjects(cluster: Cluster): Obj[] {
             containers: [
               {
                 name: "coredns",
-                image: IMAGES.coredns,
+                image: imageRef(IMAGES.coredns),
                 args: ["-conf", "/etc/coredns/Corefile"],
                 ports: [
                   { name: "dns", containerPort: 53, protocol: "UDP" },
@@ -197,6 +207,11 @@ export function corednsObjects(cluster: Cluster): Obj[] {
           },
         },
       },
+    }),
+    // a drain (a coordinated reboot, a node replaced) never takes both replicas at once
+    new PodDisruptionBudget({
+      metadata: { name: "coredns", namespace: "kube-system", labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
     }),
     new Service({
       metadata: { name: "kube-dns", namespace: "kube-system", labels },

@@ -4,7 +4,7 @@
 import { PORTS } from "../../clusters/model/ports";
 import { API_LB_PORT } from "../../clusters/model/ports";
 import type { NodeContext, Part } from "../node";
-import { IMAGES } from "../versions";
+import { IMAGES, imageRef } from "../versions";
 import { PATHS } from "./files";
 import { containerService } from "./container";
 
@@ -54,7 +54,7 @@ export const apiLbPart: Part = {
       description: `Local Kubernetes API load balancer on 127.0.0.1:${API_LB_PORT}`,
       after: ["network-online.target"],
       wants: ["network-online.target"],
-      run: [`--volume ${API_LB_CONFIG}:/usr/local/etc/haproxy/haproxy.cfg:ro`, IMAGES.haproxy],
+      run: [`--volume ${API_LB_CONFIG}:/usr/local/etc/haproxy/haproxy.cfg:ro`, imageRef(IMAGES.haproxy)],
       reload: "/usr/bin/docker kill --signal USR2 api-lb",
     });
   },

@@ -1,7 +1,7 @@
 // What every Slipway machine gets regardless of role: its host name, the operators' SSH keys on
 // the `core` user, the pinned images, and an environment file describing the machine.
 import type { Part } from "../node";
-import { IMAGES } from "../versions";
+import { IMAGES, imageRef } from "../versions";
 import { envFile, PATHS } from "./files";
 
 export const base: Part = {
@@ -20,6 +20,6 @@ export const base: Part = {
         ...(ctx.node ? { SLIPWAY_NODE_IP: ctx.node.ip } : {}),
       }),
     );
-    b.file(`${PATHS.env}/images.env`, envFile({ ETCD_IMAGE: IMAGES.etcd, FLANNEL_IMAGE: IMAGES.flannel }));
+    b.file(`${PATHS.env}/images.env`, envFile({ ETCD_IMAGE: imageRef(IMAGES.etcd), FLANNEL_IMAGE: imageRef(IMAGES.flannel) }));
   },
 };

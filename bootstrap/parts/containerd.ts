@@ -2,7 +2,7 @@
 // cgroups, which kubelet's cgroupDriver must match; the pinned pause image; CNI from /opt/cni),
 // selected with the drop-in Flatcar documents for a custom config.
 import type { Part } from "../node";
-import { IMAGES } from "../versions";
+import { IMAGES, imageRef } from "../versions";
 
 export const CONTAINERD_CONFIG = "/etc/containerd/config.toml";
 export const CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
@@ -22,7 +22,7 @@ oom_score = -999
 address = "${CONTAINERD_SOCKET}"
 
 [plugins."io.containerd.grpc.v1.cri"]
-sandbox_image = "${IMAGES.pause}"
+sandbox_image = "${imageRef(IMAGES.pause)}"
 
 [plugins."io.containerd.grpc.v1.cri".containerd]
 default_runtime_name = "runc"

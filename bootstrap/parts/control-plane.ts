@@ -8,9 +8,8 @@ import { PORTS } from "../../clusters/model/ports";
 import { kubeconfig } from "../kube/kubeconfig";
 import type { NodeContext, Part } from "../node";
 import { apiserverCert, FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT } from "../pki/spec";
-import { kubeImage } from "../versions";
+import { imageRef, kubeImage } from "../versions";
 import { API_LB_SERVER } from "./api-lb";
-import { PROXY_LISTEN } from "./etcd-proxy";
 import { certPair, PATHS } from "./files";
 
 const pki = (f: string) => `${PATHS.kubePki}/${f}`;
@@ -63,7 +62,7 @@ export function apiserverPod(ctx: NodeContext): Pod {
   if (!node) throw new Error("the API server runs on a planned master");
   return staticPod(
     "kube-apiserver",
-    kubeImage("kube-apiserver", config.kubernetes.version),
+    imageRef(kubeImage("kube-apiserver", config.kubernetes.version)),
     [
       `--advertise-address=${node.ip}`,
       `--secure-port=${PORTS.apiserver}`,
@@ -74,8 +73,9 @@ export function apiserverPod(ctx: NodeContext): Pod {
       `--client-ca-file=${pki("ca.crt")}`,
       `--tls-cert-file=${pki("apiserver.crt")}`,
       `--tls-private-key-file=${pki("apiserver.key")}`,
-      // etcd is "localhost": the machine's own etcd proxy, which balances over all members
-      `--etcd-servers=https://${PROXY_LISTEN}`,
+      // the members themselves, all of them (the client fails over): etcd's grpc-proxy drops
+      // watch progress requests, which consistent reads from the watch cache rely on (1.34+)
+      `--etcd-servers=${ctx.cluster.plan.etcd.map((m) => `https://${m.ip}:${PORTS.etcdClient}`).join(",")}`,
       `--etcd-cafile=${PATHS.etcdTls}/ca.crt`,
       `--etcd-certfile=${pki("apiserver-etcd-client.crt")}`,
       `--etcd-keyfile=${pki("apiserver-etcd-client.key")}`,
@@ -105,7 +105,7 @@ export function controllerManagerPod(ctx: NodeContext): Pod {
   const kc = KUBECONFIGS.controllerManager;
   return staticPod(
     "kube-controller-manager",
-    kubeImage("kube-controller-manager", config.kubernetes.version),
+    imageRef(kubeImage("kube-controller-manager", config.kubernetes.version)),
     [
       `--kubeconfig=${kc}`,
       `--authentication-kubeconfig=${kc}`,
@@ -134,7 +134,7 @@ export function schedulerPod(ctx: NodeContext): Pod {
   const kc = KUBECONFIGS.scheduler;
   return staticPod(
     "kube-scheduler",
-    kubeImage("kube-scheduler", ctx.cluster.config.kubernetes.version),
+    imageRef(kubeImage("kube-scheduler", ctx.cluster.config.kubernetes.version)),
     [
       `--kubeconfig=${kc}`,
       `--authentication-kubeconfig=${kc}`,

@@ -17,16 +17,17 @@ export const PATHS = {
 export const UNIT_PATH = `Environment=PATH=${PATHS.bin}:/usr/sbin:/usr/bin:/sbin:/bin`;
 
 /**
- * A node script from bootstrap/scripts, installed executable under /opt/slipway/bin. Comment
- * lines stay in the repository (user_data is small): the installed copy names its source.
+ * A node script, installed executable under /opt/slipway/bin: from bootstrap/scripts, or a
+ * cloud's own (`source`, a path in the repository). Comment lines stay in the repository
+ * (user_data is small): the installed copy names its source.
  */
-export function script(b: IgnitionBuilder, name: string): string {
+export function script(b: IgnitionBuilder, name: string, source = `bootstrap/scripts/${name}.sh`): string {
   const path = `${PATHS.bin}/${name}`;
   if (!b.files.has(path)) {
     b.directory("/opt/slipway", 0o755).directory(PATHS.bin, 0o755);
-    const [shebang, ...body] = readFileSync(join(__dirname, "..", "scripts", `${name}.sh`), "utf8").split("\n");
+    const [shebang, ...body] = readFileSync(join(__dirname, "..", "..", source), "utf8").split("\n");
     const code = body.filter((l) => !/^\s*#(?! shellcheck)/.test(l) && l.trim() !== "");
-    b.file(path, [shebang, `# slipway: bootstrap/scripts/${name}.sh (documented there)`, ...code, ""].join("\n"), { mode: 0o755 });
+    b.file(path, [shebang, `# slipway: ${source} (documented there)`, ...code, ""].join("\n"), { mode: 0o755 });
   }
   return path;
 }

@@ -5,7 +5,7 @@ import type { Part } from "../node";
 import { PATHS, script, UNIT_PATH } from "./files";
 import { PROXY_LISTEN } from "./etcd-proxy";
 import { containerService, unitVar } from "./container";
-import { IMAGES } from "../versions";
+import { IMAGES, imageRef } from "../versions";
 
 export const FLANNEL_PREFIX = "/coreos.com/network";
 
@@ -55,10 +55,12 @@ WantedBy=multi-user.target
       after: ["etcd-proxy.service", "flannel-network-config.service"],
       wants: ["etcd-proxy.service", "flannel-network-config.service"],
       imagesEnv: true,
-      pre: ["/usr/bin/mkdir -p /run/flannel"],
+      // iptables' own lock, shared with kube-proxy and the host: without it their rule updates race
+      pre: ["/usr/bin/mkdir -p /run/flannel", "/usr/bin/touch /run/xtables.lock"],
       privileged: true,
       run: [
         "--volume /run/flannel:/run/flannel",
+        "--volume /run/xtables.lock:/run/xtables.lock",
         `--volume ${tls}:${tls}:ro`,
         "--volume /lib/modules:/lib/modules:ro",
         unitVar("FLANNEL_IMAGE"),
@@ -103,7 +105,7 @@ ConditionPathExists=!/opt/cni/bin/flannel
 Type=oneshot
 RemainAfterExit=true
 ExecStartPre=/usr/bin/mkdir -p /opt/cni/bin
-ExecStart=/usr/bin/docker run --rm --volume /opt/cni/bin:/host-cni --entrypoint /bin/cp ${IMAGES.flannelCni} -f /flannel /host-cni/flannel
+ExecStart=/usr/bin/docker run --rm --volume /opt/cni/bin:/host-cni --entrypoint /bin/cp ${imageRef(IMAGES.flannelCni)} -f /flannel /host-cni/flannel
 Restart=on-failure
 RestartSec=10
 

@@ -45,7 +45,10 @@ export const hardeningPart: Part = {
   name: "hardening",
   apply(b, ctx) {
     b.directory("/etc/systemd/journald.conf.d", 0o755);
-    b.file("/etc/systemd/journald.conf.d/10-slipway.conf", "[Journal]\nSystemMaxUse=2G\nSystemMaxFileSize=128M\nMaxRetentionSec=1month\n");
+    b.file(
+      "/etc/systemd/journald.conf.d/10-slipway.conf",
+      "[Journal]\nStorage=persistent\nSystemMaxUse=2G\nSystemMaxFileSize=128M\nMaxRetentionSec=1month\n",
+    );
 
     // Flatcar installs updates by itself; the reboot is ours to coordinate.
     b.directory("/etc/flatcar", 0o755);

@@ -11,13 +11,21 @@ import { KUBE_CA, kubeletMaster } from "../pki/spec";
 import { CONTAINERD_SOCKET } from "./containerd";
 import { PATHS } from "./files";
 import { API_LB_SERVER } from "./api-lb";
+import { unitVar } from "./container";
+import { NODE_IDENTITY } from "./node-identity";
 
 export const KUBELET = {
   config: `${PATHS.kube}/kubelet.yaml`,
   kubeconfig: "/var/lib/kubelet/kubeconfig",
   bootstrapKubeconfig: `${PATHS.kube}/bootstrap-kubeconfig`,
-  /** kubelet's rotating client certificate (certificate and key in one file) */
+  certDir: "/var/lib/kubelet/pki",
+  /**
+   * kubelet's rotating client certificate (certificate and key in one file). client-go's file
+   * store replaces it only when it is a symbolic link — it writes kubelet-client-<time>.pem and
+   * moves the link — so a master's first certificate is a file of its own with this link to it.
+   */
   clientPem: "/var/lib/kubelet/pki/kubelet-client-current.pem",
+  initialClientPem: "/var/lib/kubelet/pki/kubelet-client-ignition.pem",
   shutdownGracePeriod: 60,
 } as const;
 
@@ -33,6 +41,9 @@ export function kubeletConfig(ctx: NodeContext): Record<string, unknown> {
     clusterDNS: [plan.dnsServiceIp],
     clusterDomain: config.kubernetes.clusterDomain,
     rotateCertificates: true,
+    // the serving certificate comes from the cluster CA through a CSR (kubelet-serving signer),
+    // approved by the narrow approver on the masters; metrics-server and the API server trust it
+    serverTLSBootstrap: true,
     staticPodPath: PATHS.manifests,
     readOnlyPort: 0,
     healthzBindAddress: "127.0.0.1",
@@ -57,10 +68,11 @@ export const kubeletPart: Part = {
     if (master) {
       const node = ctx.node;
       if (!node) throw new Error("a master needs its planned machine");
-      // kubeadm's layout: the certificate and key in the file kubelet rotates
-      b.directory("/var/lib/kubelet", 0o700).directory("/var/lib/kubelet/pki", 0o700);
+      // kubeadm's layout: certificate and key in one file, the rotating link pointing at it
+      b.directory("/var/lib/kubelet", 0o700).directory(KUBELET.certDir, 0o700);
       const pem: Text = [ctx.values.pem(kubeletMaster(node.index), "cert"), ctx.values.pem(kubeletMaster(node.index), "key")];
-      b.file(KUBELET.clientPem, pem, { mode: 0o600 });
+      b.file(KUBELET.initialClientPem, pem, { mode: 0o600 });
+      b.link(KUBELET.clientPem, KUBELET.initialClientPem);
       b.file(
         KUBELET.kubeconfig,
         kubeconfig({
@@ -85,7 +97,13 @@ export const kubeletPart: Part = {
     const args = [
       `--config=${KUBELET.config}`,
       `--kubeconfig=${KUBELET.kubeconfig}`,
-      ...(master ? [] : [`--bootstrap-kubeconfig=${KUBELET.bootstrapKubeconfig}`, "--cert-dir=/var/lib/kubelet/pki"]),
+      `--cert-dir=${KUBELET.certDir}`,
+      ...(master ? [] : [`--bootstrap-kubeconfig=${KUBELET.bootstrapKubeconfig}`]),
+      // a cloud controller manager initialises the node (zone labels, addresses, removal of nodes
+      // whose machine is gone); the provider id ties the node to its machine
+      "--cloud-provider=external",
+      `--provider-id=${unitVar("PROVIDER_ID")}`,
+      `--node-ip=${unitVar("NODE_IP")}`,
       `--node-labels=${labels.join(",")}`,
       ...(master ? ["--register-with-taints=node-role.kubernetes.io/control-plane=:NoSchedule"] : []),
     ];
@@ -99,10 +117,13 @@ export const kubeletPart: Part = {
 Description=Kubernetes node agent (kubelet)
 Documentation=https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/
 Wants=network-online.target
-After=network-online.target containerd.service kubernetes-sysext.service flannel-cni.service api-lb.service flanneld.service
-Requires=containerd.service kubernetes-sysext.service
+After=network-online.target containerd.service systemd-sysext.service node-identity.service flannel-cni.service api-lb.service flanneld.service
+Requires=containerd.service node-identity.service
+# restart for ever: a kubelet that waits for the API must never give up
+StartLimitIntervalSec=0
 
 [Service]
+EnvironmentFile=${NODE_IDENTITY}
 ExecStartPre=/usr/bin/mkdir -p ${PATHS.manifests} /opt/cni/bin /var/lib/kubelet/volumeplugins
 # the standard CNI plugins (bridge, portmap, loopback, host-local) come with the extension
 ExecStartPre=/usr/bin/cp -r /usr/local/bin/cni/. /opt/cni/bin/
@@ -110,8 +131,6 @@ ExecStart=/usr/bin/kubelet \\
 ${args.map((a) => `  ${a}`).join(" \\\n")}
 Restart=always
 RestartSec=10
-StartLimitInterval=0
-KillMode=process
 
 [Install]
 WantedBy=multi-user.target

@@ -1,42 +1,20 @@
 // kubelet and kubectl (and the standard CNI plugins) come from Flatcar's Kubernetes system
-// extension: either baked into the image (nothing downloaded) or fetched at first boot and
-// verified against the SHA-512 in the cluster file. Either way the machine notices a baked
-// extension and skips the download.
+// extension: baked into the image (nothing downloaded), or placed by Ignition itself at first boot
+// — downloaded before the real root boots, verified against the file's SHA-512 when it gives one,
+// and linked from /etc/extensions so Flatcar's systemd-sysext merges it at boot like its own
+// docker and containerd extensions. Nothing restarts systemd-sysext later: that would unmerge
+// those while they start.
+import { kubernetesBinaries, SYSEXT_LINK } from "../../clusters/model/sysext";
 import type { Part } from "../node";
-import { cloudOf } from "../../clusters/model/clouds";
-import { systemdWord } from "../../clusters/model/escape";
-import { sysextPath, sysextUrl } from "../../clusters/model/sysext";
-import { script } from "./files";
 
 export const kubernetesBinariesPart: Part = {
   name: "kubernetes-binaries",
   apply(b, ctx) {
-    const k = ctx.cluster.config.kubernetes;
-    const install = script(b, "install-sysext");
-    const arch = cloudOf(ctx.cluster.config).sysextArch(ctx.cluster.config);
-    const file = sysextPath(k.version, arch);
-    // the URL is the user's: one quoted word for systemd (its % and $ are specifiers and variables)
-    const download =
-      k.binaries.source === "sysext" ? ` ${systemdWord(k.binaries.url ?? sysextUrl(k.version, arch))} ${k.binaries.sha512}` : "";
-    b.unit(
-      "kubernetes-sysext.service",
-      `[Unit]
-Description=Kubernetes ${k.version} system extension (kubelet, kubectl, CNI plugins)
-Wants=network-online.target
-After=network-online.target
-Before=kubelet.service
-
-[Service]
-Type=oneshot
-RemainAfterExit=true
-ExecStart=${install} kubernetes ${file}${download}
-Restart=on-failure
-RestartSec=10
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    const k = kubernetesBinaries(ctx.cluster.config);
+    if (k.source === "image") return; // the image carries both the file and its link
+    b.directory("/opt/extensions", 0o755).directory("/opt/extensions/kubernetes", 0o755);
+    b.remoteFile(k.path, k.url as string, k.sha512 ? `sha512-${k.sha512}` : undefined, 0o644);
+    b.directory("/etc/extensions", 0o755);
+    b.link(SYSEXT_LINK, k.path);
   },
 };

@@ -24,6 +24,9 @@ RemainAfterExit=true
 EnvironmentFile=${PATHS.env}/logs-volume.env
 Environment=PREPARE_VOLUME_TIMEOUT=120
 ExecStart=${prepare} \${LOGS_VOLUME} /var/log logs
+# the journal is persistent on the volume: journald keeps it only where /var/log/journal exists
+ExecStartPost=/usr/bin/mkdir -p /var/log/journal
+ExecStartPost=/usr/bin/systemd-tmpfiles --create --prefix /var/log/journal
 
 [Install]
 WantedBy=local-fs.target

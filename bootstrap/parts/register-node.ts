@@ -1,9 +1,11 @@
-// register_node: every machine records itself in etcd (hostname, role, pool, addresses, boot id)
-// under a lease that its timer keeps alive; a dead machine's record expires by itself.
+// register_node: every machine records itself in etcd (hostname, role, pool, its cluster address,
+// boot id) under a lease that one long-lived keep-alive refreshes; a dead machine's record
+// expires by itself, a machine cut off from etcd registers again when it is back.
 import type { Part } from "../node";
 import { PATHS, script, UNIT_PATH } from "./files";
+import { NODE_IDENTITY } from "./node-identity";
 
-export const REGISTER_NODE = { prefix: "/slipway/nodes", ttlSeconds: 60, refreshSeconds: 20 } as const;
+export const REGISTER_NODE = { prefix: "/slipway/nodes", ttlSeconds: 60 } as const;
 
 export const registerNodePart: Part = {
   name: "register-node",
@@ -13,31 +15,25 @@ export const registerNodePart: Part = {
     b.unit(
       "register-node.service",
       `[Unit]
-Description=Record this machine in etcd under a lease (${REGISTER_NODE.prefix}/<hostname>)
-After=etcd-proxy.service
+Description=Keep this machine recorded in etcd under a lease (${REGISTER_NODE.prefix}/<hostname>)
+Wants=etcd-proxy.service
+After=etcd-proxy.service node-identity.service
+Requires=node-identity.service
+StartLimitIntervalSec=0
 
 [Service]
-Type=oneshot
 ${UNIT_PATH}
 EnvironmentFile=${PATHS.env}/etcdctl.env
 EnvironmentFile=${PATHS.env}/node.env
+EnvironmentFile=${NODE_IDENTITY}
 Environment=REGISTER_NODE_PREFIX=${REGISTER_NODE.prefix}
 Environment=REGISTER_NODE_TTL=${REGISTER_NODE.ttlSeconds}
 ExecStart=${run}
-`,
-    );
-    b.unit(
-      "register-node.timer",
-      `[Unit]
-Description=Keep this machine's etcd record alive
-
-[Timer]
-OnBootSec=10s
-OnUnitActiveSec=${REGISTER_NODE.refreshSeconds}s
-AccuracySec=1s
+Restart=always
+RestartSec=5
 
 [Install]
-WantedBy=timers.target
+WantedBy=multi-user.target
 `,
       { enabled: true },
     );

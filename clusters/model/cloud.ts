@@ -40,10 +40,17 @@ export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
   /** whether machines of a worker pool are named by the cloud (an Auto Scaling group) rather than planned */
   namesPoolMachines: boolean;
   devices: VolumeDevices;
+  /** the Kubernetes version the selected image says it carries (baked in), if the file tells */
+  bakedKubernetes(config: Config): string | undefined;
   /** the machines' CPU architecture, as the system extensions name it */
   sysextArch(config: Config): "x86-64" | "arm64";
-  /** the kubelet's --provider-id, with ${…} placeholders filled on the machine from its metadata */
+  /** the kubelet's --provider-id as the cloud controller manager expects it (for the README and tests) */
   providerId: string;
+  /**
+   * the script (a path in the repository) that writes PROVIDER_ID and NODE_IP for this machine to
+   * /run/slipway/node-identity.env at boot, from the cloud's metadata
+   */
+  identityScript: string;
   /** the instance metadata service (pods must not reach it: user_data holds secrets) */
   metadataAddress: string;
 }

@@ -130,10 +130,11 @@ const Binaries = z
   .strictObject({
     source: z
       .enum(["image", "sysext"])
-      .default("image")
+      .optional()
       .describe(
         "image: kubelet and kubectl are baked into the image (`slipway image build --bake-kubernetes`), nothing is downloaded. " +
-          "sysext: machines download Flatcar's Kubernetes system extension at first boot and verify it (skipped when the image has it).",
+          "sysext: Ignition downloads Flatcar's Kubernetes system extension at first boot (verified by sha512 when given). " +
+          "Default: image when the selected image says it carries kubernetes.version (OpenStack image.properties.slipway_kubernetes), else sysext.",
       ),
     url: httpsUrl("https://example.com/kubernetes-v1.36.1-x86-64.raw", "machines download it without credentials")
       .optional()
@@ -142,7 +143,9 @@ const Binaries = z
       .string()
       .regex(/^[0-9a-f]{128}$/, "must be the 128 hexadecimal digits of a SHA-512")
       .optional()
-      .describe("SHA-512 of the system extension; required with source: sysext (`sha512sum kubernetes-v….raw`)."),
+      .describe(
+        "SHA-512 of the system extension (`sha512sum kubernetes-v….raw`): Ignition refuses any other file. Required for a url other than the bakery's.",
+      ),
   })
   .describe("Where kubelet and kubectl come from.");
 

@@ -1,11 +1,11 @@
 // The Kubernetes releases Slipway knows, newest first: a minor and its latest patch as published on
-// https://kubernetes.io/releases/ (the pages last seen: 1.37.1 and 1.35.9 of 2026-09-15, 1.36.4 of
-// 2026-08-11; 1.34 reached its end of life on 2026-10-27 and is no longer offered). A version outside this table
+// https://kubernetes.io/releases/ (the pages last seen: 1.37.1 and 1.35.9 of 2026-09-15; 1.36.5, whose
+// images kubeadm lists; 1.34 reached its end of life on 2026-10-27 and is no longer offered). A version outside this table
 // is refused: a file naming a patch that does not exist would only fail at first boot, when the
 // images cannot be pulled. Raise the table when upstream releases.
 export const KUBERNETES_RELEASES: readonly { minor: string; latestPatch: number }[] = [
   { minor: "1.37", latestPatch: 1 },
-  { minor: "1.36", latestPatch: 4 },
+  { minor: "1.36", latestPatch: 5 },
   { minor: "1.35", latestPatch: 9 },
 ];
 

@@ -4,6 +4,7 @@
 import type { RuleSink } from "./cloud";
 import { cloudOf } from "./clouds";
 import { type Cidr4, overlaps, parseCidr4 } from "./net";
+import { kubernetesBinaries } from "./sysext";
 import type { ClusterConfig } from "./schema";
 
 export interface RuleProblem {
@@ -77,18 +78,22 @@ function pkiRules(config: ClusterConfig, add: RuleSink): void {
     );
 }
 
-/** A downloaded Kubernetes extension must be verifiable. */
+/** Every machine gets a kubelet: from its image, or from a download that can be verified. */
 function binariesRules(config: ClusterConfig, add: RuleSink): void {
   const bin = config.kubernetes.binaries;
-  if (bin.source === "sysext" && !bin.sha512)
+  const baked = cloudOf(config).bakedKubernetes(config);
+  const resolved = kubernetesBinaries(config);
+  if (bin.url && !bin.sha512)
     add(
       ["kubernetes", "binaries", "sha512"],
-      "is required with source: sysext: machines verify the downloaded extension against it (or bake it into the image and use source: image)",
+      "is required with a url of your own: Ignition verifies the download against it (only the bakery's default url is trusted on its HTTPS alone)",
     );
   if (bin.source === "image" && (bin.url || bin.sha512))
+    add(["kubernetes", "binaries", "source"], "is image, so url and sha512 would never be used; remove source to download the extension");
+  if (resolved.source === "image" && baked !== undefined && baked !== config.kubernetes.version)
     add(
       ["kubernetes", "binaries", "source"],
-      "is image, so url and sha512 would never be used; set source: sysext to download the extension",
+      `is image, but the selected image carries Kubernetes ${baked} (image.properties.slipway_kubernetes) and kubernetes.version is ${config.kubernetes.version}; select an image with ${config.kubernetes.version} baked in, or remove source to download it`,
     );
 }
 

@@ -1,6 +1,8 @@
 // Flatcar's Kubernetes system extension (kubelet, kubectl, the CNI plugins) from the sysext-bakery:
 // where it comes from and where it lives on a machine. Shared by the image builder, which bakes it
-// in at exactly this path, and the node configs, which install it from there.
+// in at exactly this path, and the node configs, which have Ignition place it there otherwise.
+import { cloudOf } from "./clouds";
+import type { ClusterConfig } from "./schema";
 
 export type SysextArch = "x86-64" | "arm64";
 
@@ -15,3 +17,31 @@ export function sysextPath(version: string, arch: SysextArch = "x86-64"): string
 
 /** Where it is linked from: systemd-sysext merges /etc/extensions/*.raw at boot. */
 export const SYSEXT_LINK = "/etc/extensions/kubernetes.raw";
+
+/** Where a cluster's machines get kubelet and kubectl from, as the file says or by default. */
+export interface KubernetesBinaries {
+  source: "image" | "sysext";
+  /** the extension on the machine */
+  path: string;
+  arch: SysextArch;
+  /** (sysext) where Ignition downloads it from */
+  url?: string;
+  /** (sysext) its SHA-512, when the file pins it */
+  sha512?: string;
+}
+
+export function kubernetesBinaries(config: ClusterConfig): KubernetesBinaries {
+  const cloud = cloudOf(config);
+  const k = config.kubernetes;
+  const arch = cloud.sysextArch(config);
+  const source = k.binaries.source ?? (cloud.bakedKubernetes(config) === k.version ? "image" : "sysext");
+  const path = sysextPath(k.version, arch);
+  if (source === "image") return { source, path, arch };
+  return {
+    source,
+    path,
+    arch,
+    url: k.binaries.url ?? sysextUrl(k.version, arch),
+    ...(k.binaries.sha512 ? { sha512: k.binaries.sha512 } : {}),
+  };
+}

@@ -130,6 +130,13 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
         else if (a.zones.indexOf(z) !== i) add(["aws", "zones", i], `${z} is listed twice`);
       }
 
+    // Flatcar's AMIs have no kubelet: without an AMI of the operator's, it must be downloaded
+    if (config.kubernetes.binaries.source === "image" && !config.image.ami)
+      add(
+        ["kubernetes", "binaries", "source"],
+        "is image, but Flatcar's AMIs carry no Kubernetes: remove it (machines then download the system extension at first boot) or set image.ami to an AMI with Kubernetes baked in",
+      );
+
     // instance types of the image's architecture
     const check = (path: (string | number)[], t: string) => {
       if (graviton(t) && config.image.arch !== "arm64")
@@ -182,7 +189,10 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
   // the logs volume of a machine of an Auto Scaling group: its id is not known in advance; it is
   // the second volume, /dev/xvdb on Xen instances, the second NVMe namespace on Nitro ones
   devices: { logs: "/dev/xvdb|/dev/nvme1n1", renderDefaults: { etcdData: "/dev/vdb", logs: "/dev/xvdb|/dev/nvme1n1" } },
+  // Flatcar's AMIs carry no Kubernetes; a given image.ami may (source: image says so)
+  bakedKubernetes: () => undefined,
   sysextArch: (config) => (config.image.arch === "arm64" ? "arm64" : "x86-64"),
-  providerId: "aws:///${AVAILABILITY_ZONE}/${INSTANCE_ID}",
+  providerId: "aws:///<availability zone>/<instance id>",
+  identityScript: "stacks/aws/node-identity.sh",
   metadataAddress: "169.254.169.254/32",
 };

@@ -59,15 +59,16 @@ const CLOUD_CONTROLLER = [
   },
 ];
 
-/** The EBS CSI driver: describe anything, change only volumes and snapshots it tagged itself. */
+/**
+ * The EBS CSI driver (aws-ebs-csi-driver's documented policy): describe anything; create volumes
+ * and snapshots only with its own tag, and attach, detach, modify and delete only what carries
+ * it. A worker can therefore never detach or snapshot an etcd member's data volume (untagged).
+ */
+const CSI_TAG = "ebs.csi.aws.com/cluster";
 const EBS_CSI = [
   {
     Effect: "Allow",
     Action: [
-      "ec2:AttachVolume",
-      "ec2:DetachVolume",
-      "ec2:ModifyVolume",
-      "ec2:CreateSnapshot",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeInstances",
       "ec2:DescribeSnapshots",
@@ -79,27 +80,45 @@ const EBS_CSI = [
   },
   {
     Effect: "Allow",
-    Action: ["ec2:CreateTags"],
-    Resource: ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:snapshot/*"],
-    Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot"] } },
-  },
-  {
-    Effect: "Allow",
     Action: ["ec2:CreateVolume"],
-    Resource: "*",
-    Condition: { StringLike: { "aws:RequestTag/ebs.csi.aws.com/cluster": "true" } },
+    Resource: "arn:aws:ec2:*:*:volume/*",
+    Condition: { StringLike: { [`aws:RequestTag/${CSI_TAG}`]: "true" } },
   },
   {
     Effect: "Allow",
-    Action: ["ec2:DeleteVolume"],
-    Resource: "*",
-    Condition: { StringLike: { "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" } },
+    Action: ["ec2:CreateSnapshot"],
+    Resource: "arn:aws:ec2:*:*:snapshot/*",
+    Condition: { StringLike: { [`aws:RequestTag/${CSI_TAG}`]: "true" } },
+  },
+  // a snapshot is taken of a volume: only of the driver's own
+  {
+    Effect: "Allow",
+    Action: ["ec2:CreateSnapshot"],
+    Resource: "arn:aws:ec2:*:*:volume/*",
+    Condition: { StringLike: { [`ec2:ResourceTag/${CSI_TAG}`]: "true" } },
+  },
+  {
+    Effect: "Allow",
+    Action: ["ec2:AttachVolume", "ec2:DetachVolume"],
+    Resource: "arn:aws:ec2:*:*:instance/*",
+  },
+  {
+    Effect: "Allow",
+    Action: ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume", "ec2:DeleteVolume"],
+    Resource: "arn:aws:ec2:*:*:volume/*",
+    Condition: { StringLike: { [`ec2:ResourceTag/${CSI_TAG}`]: "true" } },
   },
   {
     Effect: "Allow",
     Action: ["ec2:DeleteSnapshot"],
-    Resource: "*",
-    Condition: { StringLike: { "ec2:ResourceTag/CSIVolumeSnapshotName": "*" } },
+    Resource: "arn:aws:ec2:*:*:snapshot/*",
+    Condition: { StringLike: { [`ec2:ResourceTag/${CSI_TAG}`]: "true" } },
+  },
+  {
+    Effect: "Allow",
+    Action: ["ec2:CreateTags"],
+    Resource: ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:snapshot/*"],
+    Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot"] } },
   },
 ];
 

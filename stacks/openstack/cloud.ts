@@ -174,7 +174,10 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
   namesPoolMachines: false,
   // virtio disks in attachment order; the stacks pass volume ids, which prepare-volume finds by id
   devices: { logs: "/dev/vdc", renderDefaults: { etcdData: "/dev/vdb", logs: "/dev/vdc" } },
+  // `slipway image upload` records what it baked in as this property; a file selecting by it knows
+  bakedKubernetes: (config) => config.image.properties?.slipway_kubernetes,
   sysextArch: () => "x86-64",
-  providerId: "openstack:///${INSTANCE_UUID}",
+  providerId: "openstack:///<instance uuid>",
+  identityScript: "stacks/openstack/node-identity.sh",
   metadataAddress: "169.254.169.254/32",
 };

@@ -27,6 +27,23 @@ function exampleYaml(file: string, changes: Changes): string {
 export const demoYaml = (changes: Changes = []) => exampleYaml(DEMO_FILE, changes);
 export const demoCluster = (changes: Changes = []): Cluster => parseCluster(demoYaml(changes), "test.yaml");
 
+/**
+ * The OpenStack demo on an image with Kubernetes baked in (as `slipway image build` makes it):
+ * nothing to download at first boot, for tests about something else than the download.
+ */
+export const bakedDemoYaml = (changes: Changes = []) => demoYaml([[["kubernetes", "binaries", "source"], "image"], ...changes]);
+export const bakedDemoCluster = (changes: Changes = []): Cluster => parseCluster(bakedDemoYaml(changes), "test.yaml");
+
+/** The baked demo as a file in `dir` (for the CLI), and its parsed cluster. */
+export function bakedDemoFile(dir: string, changes: Changes = [], name = "baked-demo.yaml"): { file: string; cluster: Cluster } {
+  const { mkdirSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
+  const text = bakedDemoYaml(changes);
+  writeFileSync(file, text);
+  return { file, cluster: parseCluster(text, file) };
+}
+
 /** The AWS demo with `changes`. */
 export const awsYaml = (changes: Changes = []) => exampleYaml(DEMO_AWS_FILE, changes);
 export const awsCluster = (changes: Changes = []): Cluster => parseCluster(awsYaml(changes), "aws.yaml");

@@ -2,7 +2,7 @@
 // machine in its own network namespace at its planned address, each member started from its
 // rendered /etc/etcd/etcd.env, the worker's etcd proxy from its rendered unit's command line.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { Cluster } from "../../clusters/model/load";
@@ -49,6 +49,8 @@ export class EtcdDrill {
   readonly lab: Lab;
   readonly members: Member[] = [];
   worker!: Machine;
+  /** a master, when prepare() was asked for one: its API server talks to the members directly */
+  master?: Machine;
   proxy?: LabProcess;
 
   constructor(
@@ -64,13 +66,14 @@ export class EtcdDrill {
   }
 
   /** Render (CLI) and apply (real ignition) every member's and one worker's config; build the lab. */
-  async prepare(tamper?: (member: Member) => void): Promise<void> {
+  async prepare(tamper?: (member: Member) => void, opts: { master?: boolean } = {}): Promise<void> {
     const { plan } = this.cluster;
     const pool = plan.pools[0];
     if (!pool) throw new Error("no worker pool");
     const jobs = [
       ...plan.etcd.map((m) => ({ args: ["--role", "etcd", "--index", String(m.index)], out: join(this.dir, `${m.name}.ign`) })),
       { args: ["--role", "worker", "--pool", pool.name, "--index", "0"], out: join(this.dir, "worker.ign") },
+      ...(opts.master ? [{ args: ["--role", "master", "--index", "0"], out: join(this.dir, "master.ign") }] : []),
     ];
     await renderWithCli(this.clusterFile, join(this.dir, "pki"), jobs);
     const prefix = this.cluster.plan.nodes.prefix;
@@ -90,6 +93,16 @@ export class EtcdDrill {
     const root = new NodeRoot(join(this.dir, "roots", w.name));
     ignitionApply(readFileSync(join(this.dir, "worker.ign"), "utf8"), root.root);
     this.worker = { name: w.name, ip: w.ip, ns: this.lab.machine("w0", `${w.ip}/${prefix}`), root };
+    // emulation: what node-identity.service writes at boot from the cloud's metadata (its own test
+    // runs the scripts against stand-in metadata services); here the worker's planned address
+    mkdirSync(root.at("/run/slipway"), { recursive: true });
+    writeFileSync(root.at("/run/slipway/node-identity.env"), `PROVIDER_ID=openstack:///test-${w.name}\nNODE_IP=${w.ip}\n`);
+    const m = plan.masters[0];
+    if (opts.master && m) {
+      const mroot = new NodeRoot(join(this.dir, "roots", m.name));
+      ignitionApply(readFileSync(join(this.dir, "master.ign"), "utf8"), mroot.root);
+      this.master = { name: m.name, ip: m.ip, ns: this.lab.machine("m0", `${m.ip}/${prefix}`), root: mroot };
+    }
   }
 
   startMember(m: Member): void {

@@ -20,13 +20,39 @@ export function ignitionValidate(config: string): { ok: boolean; output: string 
   return { ok: r.status === 0 && output === "", output: r.status === 0 ? output : `${output} (exit ${r.status})` };
 }
 
+/** Every URL a config makes Ignition download (files, merged or replacing configs), unwrapped. */
+export function remoteSources(config: string): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "source" && typeof x === "string") {
+          if (x.startsWith("data:")) {
+            const { compression } = v as { compression?: string };
+            const inner = decodeDataUrl(x, compression).toString("utf8");
+            if (inner.trimStart().startsWith("{")) walk(JSON.parse(inner));
+          } else out.push(x);
+        } else walk(x);
+      }
+  };
+  walk(JSON.parse(config));
+  return out;
+}
+
 /**
  * Apply a config with the real Ignition binary: fetch stage, then files stage into `root`, then
  * enable what the Ignition preset names (Ignition only writes presets; systemd turns them into
- * .wants links at first boot).
+ * .wants links at first boot). Downloads must be served on loopback (a test never reaches out,
+ * and Ignition would retry an unreachable source for ever); `caFile` is the CA they are signed by.
  */
-export function ignitionApply(config: string, root: string): void {
+export function ignitionApply(config: string, root: string, opts: { caFile?: string } = {}): void {
   requireTool(IGNITION_BIN, "ignition");
+  const far = remoteSources(config).filter((u) => !/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(u));
+  if (far.length)
+    throw new Error(
+      `this config downloads ${far.join(", ")} at first boot; tests apply only configs whose downloads are served on loopback (test/helpers/sysext-server.ts)`,
+    );
   const work = tmp("slipway-ign-");
   try {
     // Ignition writes ~/.ssh as the user itself: it must be able to walk down to the root
@@ -65,8 +91,9 @@ export function ignitionApply(config: string, root: string): void {
     });
     if (fetch.status !== 0) throw new Error(`ignition fetch stage failed:\n${fetch.stdout}${fetch.stderr}`);
     const files = spawnSync(IGNITION_BIN, [...common, "--stage", "files", "--root", root], {
-      env: { ...process.env, PATH: `${stub}:${process.env.PATH}` },
+      env: { ...process.env, PATH: `${stub}:${process.env.PATH}`, ...(opts.caFile ? { SSL_CERT_FILE: opts.caFile } : {}) },
       encoding: "utf8",
+      timeout: 120_000,
     });
     if (files.status !== 0)
       throw new Error(

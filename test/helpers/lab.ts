@@ -19,6 +19,24 @@ const run = (args: string[]) => {
   if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr.trim()}`);
 };
 
+/**
+ * Delete the namespaces of labs whose test process is gone without cleaning up (killed by a signal
+ * no handler runs for): they are named slw<pid><tag>-…, and no process has that pid any more.
+ */
+function sweepAbandoned(): void {
+  const list = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
+  for (const line of list.split("\n")) {
+    const name = line.split(" ")[0] ?? "";
+    const m = /^slw(\d+)[a-z]+-/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch {
+      spawnSync("ip", ["netns", "del", name]);
+    }
+  }
+}
+
 export class Lab {
   readonly namespaces: string[] = [];
   readonly processes: LabProcess[] = [];
@@ -31,8 +49,9 @@ export class Lab {
     readonly logDir: string,
     tag: string,
   ) {
-    this.prefix = `slw${process.pid % 100000}${tag}`;
+    this.prefix = `slw${process.pid}${tag}`;
     this.switchNs = `${this.prefix}-sw`;
+    sweepAbandoned();
     process.once("exit", this.onExit);
     this.addNamespace(this.switchNs);
     run(["-n", this.switchNs, "link", "add", "br0", "type", "bridge"]);

@@ -2,8 +2,8 @@
 // environment files, command lines. The only thing ever changed is file paths, which are moved
 // into the root (the tests run several "machines" on one host); names, addresses, cluster
 // settings, TLS settings and certificates are used exactly as rendered.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, readFileSync, readlinkSync } from "node:fs";
+import { join, posix } from "node:path";
 
 const PATH_RE = /(^|[=,\s:])(\/(?:etc|var|opt|run)\/[^\s,"']*)/g;
 
@@ -43,6 +43,21 @@ export class NodeRoot {
   /** A machine path inside this root. */
   at(path: string): string {
     return join(this.root, path);
+  }
+
+  /**
+   * A machine path inside this root with its symbolic links followed as the machine would: an
+   * absolute link target is a machine path too (client-go's certificate links are absolute).
+   */
+  resolve(path: string): string {
+    let p = path;
+    for (let hops = 0; hops < 40; hops++) {
+      const host = this.at(p);
+      if (!lstatSync(host, { throwIfNoEntry: false })?.isSymbolicLink()) return host;
+      const target = readlinkSync(host);
+      p = target.startsWith("/") ? target : posix.join(posix.dirname(p), target);
+    }
+    throw new Error(`${path}: too many levels of symbolic links`);
   }
 
   /** Move every absolute /etc, /var, /opt or /run path in `value` into the root. */

@@ -78,3 +78,63 @@ export function systemdExecStart(unitDir: string, unit: string): string[] {
     t.cleanup();
   }
 }
+
+/** A unit file's sections as systemd reads them: continuation lines joined, comments dropped. */
+export function unitSections(text: string): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  let section = "";
+  for (const line of text.replace(/\\\n/g, " ").split("\n")) {
+    const t = line.trim();
+    if (!t || t.startsWith("#") || t.startsWith(";")) continue;
+    const s = /^\[(.+)\]$/.exec(t);
+    if (s) {
+      section = s[1] as string;
+      out[section] = out[section] ?? {};
+      continue;
+    }
+    const i = t.indexOf("=");
+    const key = t.slice(0, i).trim();
+    const settings = out[section] ?? {};
+    out[section] = settings;
+    const values = settings[key] ?? [];
+    settings[key] = values;
+    const value = t.slice(i + 1).trim();
+    if (value === "")
+      values.length = 0; // an empty assignment resets a list
+    else values.push(value);
+  }
+  return out;
+}
+
+/** A systemd time span in seconds ("5", "5s", "1min 30s", "100ms", "infinity"). */
+export function timeSpan(text: string): number {
+  if (text === "infinity") return Number.POSITIVE_INFINITY;
+  const units: Record<string, number> = { us: 1e-6, ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400 };
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]*)/g)) {
+    const unit = units[m[2] || "s"];
+    if (unit === undefined) throw new Error(`not a systemd time span: ${text}`);
+    total += Number(m[1]) * unit;
+  }
+  return total;
+}
+
+/**
+ * Whether systemd would ever stop restarting this service for good: with Restart= set it gives up
+ * (the unit stays failed until someone intervenes) once more than StartLimitBurst starts fall
+ * within StartLimitIntervalSec. Restarts come no faster than RestartSec apart, so that can happen
+ * only if burst × RestartSec < interval. Defaults as systemd's: 10 s, 5 starts, 100 ms. The limit
+ * settings belong in [Unit]; in [Service] systemd still reads StartLimitBurst and the old name
+ * StartLimitInterval, and ignores StartLimitIntervalSec.
+ */
+export function startLimitCanTrip(text: string): boolean {
+  const u = unitSections(text);
+  const last = (section: string, key: string) => u[section]?.[key]?.at(-1);
+  const restart = last("Service", "Restart") ?? "no";
+  if (restart === "no") return false;
+  const interval = timeSpan(last("Unit", "StartLimitIntervalSec") ?? last("Service", "StartLimitInterval") ?? "10s");
+  if (interval === 0) return false;
+  const burst = Number(last("Unit", "StartLimitBurst") ?? last("Service", "StartLimitBurst") ?? 5);
+  const restartSec = timeSpan(last("Service", "RestartSec") ?? "100ms");
+  return burst * restartSec < interval;
+}

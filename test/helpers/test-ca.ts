@@ -1,0 +1,28 @@
+// A certificate authority made for one test run, and a server certificate for 127.0.0.1 signed
+// by it (ECDSA P-256, valid two days), with the real openssl: for TLS servers on loopback that
+// a client trusts only when told to (SSL_CERT_FILE, OS_CACERT, --cacert).
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface TestCa {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+function openssl(args: string[], cwd: string): void {
+  const r = spawnSync("openssl", args, { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
+}
+
+export function testCa(dir: string, name = "slipway test CA"): TestCa {
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  const ca = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"];
+  openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", `/CN=${name}`, ...ca], dir);
+  openssl(["req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"], dir);
+  writeFileSync(join(dir, "server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  const sign = ["-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2"];
+  openssl(["x509", ...sign, "-out", "server.crt", "-extfile", "server.ext"], dir);
+  return { caFile: join(dir, "ca.crt"), certFile: join(dir, "server.crt"), keyFile: join(dir, "server.key") };
+}
