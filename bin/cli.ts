@@ -99,6 +99,22 @@ export function program(): Command {
           );
     });
 
+  cli
+    .command("certs")
+    .description("list when the cluster's certificates expire, from Terraform state or a local PKI")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("--state <file>", "a Terraform state (terraform state pull > state.json)")
+    .option("--pki <dir>", "a local PKI folder (default: slipway-pki/<name> if it exists)")
+    .option("--within <days>", "call certificates ending within this many days due", "30")
+    .addOption(new Option("--json", "print the list as JSON"))
+    .addOption(new Option("--check", "exit 1 when a certificate is due (for CI)"))
+    .action((file: string | undefined, opts: import("./certs").CertsOptions) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { certsCommand } = require("./certs") as typeof import("./certs");
+      const code = certsCommand(cluster, opts);
+      if (code) process.exitCode = code;
+    });
+
   imageCommands(cli);
   return cli;
 }

@@ -14,8 +14,10 @@ export interface NodeValues {
   hostname?: Text;
   /** a certificate or key of the cluster PKI, as PEM (names from pki/spec.ts) */
   pem(name: string, kind: PemKind): Text;
-  /** the token workers join with: "<id>.<secret>", both [a-z0-9] */
-  bootstrapToken: { id: Text; secret: Text };
+  /** the current bootstrap token of a worker pool (kube/join.ts): "<id>.<secret>", both [0-9a-f] */
+  joinToken(pool: string): { id: Text; secret: Text };
+  /** the seed every pool's tokens derive from (masters only) */
+  joinSeed: Text;
   /** the id of a volume the stack attaches to this machine, or a /dev path */
   volume(purpose: "etcd-data" | "logs"): Text;
 }

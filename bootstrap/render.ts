@@ -4,6 +4,7 @@
 import { cloudOf } from "../clusters/model/clouds";
 import type { Cluster } from "../clusters/model/load";
 import { renderLocal, wrapConfig } from "./ignition/render";
+import { joinPeriod, joinToken } from "./kube/join";
 import type { NodeTarget, NodeValues } from "./node";
 import { localPki } from "./pki/local";
 import { buildNode, nodeContext } from "./roles";
@@ -20,6 +21,8 @@ export interface RenderOptions {
   wrapped?: boolean;
   /** public addresses of the API (floating IPs) for the API server certificates */
   publicAddresses?: string[];
+  /** the time whose join token a worker gets (default: now) */
+  now?: Date;
 }
 
 export interface Rendered {
@@ -32,14 +35,21 @@ export interface Rendered {
 
 export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): string {
   if (target.role !== "worker") {
-    const ctx = nodeContext(cluster, target, { hostname: "", pem: () => "", volume: () => "", bootstrapToken: { id: "", secret: "" } });
+    const ctx = nodeContext(cluster, target, {
+      hostname: "",
+      pem: () => "",
+      volume: () => "",
+      joinToken: () => ({ id: "", secret: "" }),
+      joinSeed: "",
+    });
     return ctx.node?.name ?? "";
   }
   return `${cluster.config.name}-${target.pool}-${index}`;
 }
 
 export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
-  const { certs, issued, bootstrapToken } = await localPki(cluster, opts.pkiDir, opts.publicAddresses);
+  const { certs, issued, joinSeed } = await localPki(cluster, opts.pkiDir, opts.publicAddresses);
+  const period = joinPeriod((opts.now ?? new Date()).getTime() / 1000, cluster.config.kubernetes.joinTokenDays);
   const hostname = hostnameOf(cluster, opts.target, opts.index);
   // machines of a group the cloud scales are named by the cloud, as on the Terraform path
   const cloud = cloudOf(cluster.config);
@@ -52,7 +62,9 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
       if (!pem) throw new Error(`no ${kind} ${name} in the cluster PKI`);
       return pem;
     },
-    bootstrapToken: { id: bootstrapToken.split(".")[0] ?? "", secret: bootstrapToken.split(".")[1] ?? "" },
+    // the token of the current period (the masters accept it for two periods)
+    joinToken: (pool) => joinToken(joinSeed, pool, period),
+    joinSeed,
     volume: (purpose) =>
       purpose === "etcd-data"
         ? (opts.dataDevice ?? cloud.devices.renderDefaults.etcdData)

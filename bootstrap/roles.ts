@@ -5,12 +5,14 @@ import { IgnitionBuilder } from "./ignition/builder";
 import type { NodeContext, NodeTarget, NodeValues, Part } from "./node";
 import { apiLbPart } from "./parts/api-lb";
 import { base } from "./parts/base";
+import { certExpiryPart } from "./parts/cert-expiry";
 import { containerdPart } from "./parts/containerd";
 import { controlPlanePart } from "./parts/control-plane";
 import { etcdMemberPart } from "./parts/etcd-member";
 import { etcdProxyPart } from "./parts/etcd-proxy";
 import { flannelCniPart, flannelPart } from "./parts/flannel";
 import { hardeningPart, metadataBlockPart } from "./parts/hardening";
+import { joinPart } from "./parts/join";
 import { kubeBootstrapPart } from "./parts/kube-bootstrap";
 import { kubeletPart } from "./parts/kubelet";
 import { kubernetesBinariesPart } from "./parts/kubernetes-binaries";
@@ -21,7 +23,7 @@ import { registerNodePart } from "./parts/register-node";
 import { groupOf } from "./pki/spec";
 
 /** What every machine runs: the etcd proxy, flannel, register_node, and the hardening. */
-const EVERY_NODE: Part[] = [base, nodeIdentityPart, etcdProxyPart, flannelPart, registerNodePart, hardeningPart];
+const EVERY_NODE: Part[] = [base, nodeIdentityPart, etcdProxyPart, flannelPart, registerNodePart, hardeningPart, certExpiryPart];
 /** What every Kubernetes node (master or worker) runs on top. */
 const KUBERNETES_NODE: Part[] = [
   kernelPart,
@@ -35,7 +37,7 @@ const KUBERNETES_NODE: Part[] = [
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
   etcd: [...EVERY_NODE, etcdMemberPart],
-  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeBootstrapPart],
+  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeBootstrapPart, joinPart],
   worker: [...EVERY_NODE, logsVolumePart, ...KUBERNETES_NODE],
 };
 

@@ -53,6 +53,8 @@ export interface SynthSummary {
   resources: ResourceCount[];
   machines: { etcd: number; masters: number; pools: { name: string; count: number }[] };
   userData: { label: string; maxBytes: number; counted: number; limit: number; countedAs: "raw" | "base64"; servedFrom?: string }[];
+  /** lifetimes of what Terraform issues, in days; the earliest expiry is `leafDays` after the first apply */
+  certificates: { leafDays: number; caDays: number; renewBeforeDays: number; joinTokenDays: number };
 }
 
 type TfJson = { resource?: Record<string, Record<string, { for_each?: unknown }>> };
@@ -145,6 +147,12 @@ function build(cluster: Cluster, outdir: string, scratch: string): { files: Map<
       limit: userDataLimit(cluster.config.cloud).bytes,
       countedAs: userDataLimit(cluster.config.cloud).counted,
     })),
+    certificates: {
+      leafDays: cluster.config.pki.certValidityDays,
+      caDays: cluster.config.pki.caValidityDays,
+      renewBeforeDays: cluster.config.pki.renewBeforeDays,
+      joinTokenDays: cluster.config.kubernetes.joinTokenDays,
+    },
   };
   return { files, summary };
 }
@@ -213,6 +221,11 @@ export function formatSummary(s: SynthSummary): string {
         `    ${u.label.padEnd(24)} ≤ ${kb(u.counted).padStart(9)}${u.countedAs === "base64" ? " base64" : ""}  of ${kb(u.limit)}  (${Math.round((100 * u.counted) / u.limit)}%)` +
         (u.servedFrom ? `  a pointer: the config is in ${u.servedFrom}` : ""),
     ),
+    "  certificates",
+    `    earliest expiry          ${s.certificates.leafDays} days after the first terraform apply (slipway certs lists the real dates)`,
+    `    issued by Terraform      ${s.certificates.leafDays} days, CAs ${s.certificates.caDays}; re-issued ${s.certificates.renewBeforeDays} days before they end — a machine gets the new one when it is replaced`,
+    "    kubelets                 renew their own client and serving certificates",
+    `    join tokens              change every ${s.certificates.joinTokenDays} days: apply at least that often`,
   ];
   return lines.join("\n");
 }

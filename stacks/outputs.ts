@@ -1,9 +1,9 @@
 // What every cluster stack outputs, in one place so both clouds say the same: the API endpoint,
-// the masters' public addresses, the etcd client URLs and the admin kubeconfig (sensitive).
+// the masters' public addresses, the etcd client URLs and the administrators' kubeconfigs (sensitive).
 import { TerraformOutput, type TerraformStack } from "cdktf";
 import { PORTS } from "../clusters/model/ports";
 import type { NodePlan } from "../clusters/model/plan";
-import { adminKubeconfig } from "./kubeconfig";
+import { adminKubeconfigs } from "./kubeconfig";
 import type { TerraformPki } from "./pki";
 
 export function clusterOutputs(
@@ -16,5 +16,5 @@ export function clusterOutputs(
     description: "etcd client URLs (reachable from cluster machines only)",
     value: o.etcd.map((m) => `https://${m.ip}:${PORTS.etcdClient}`),
   });
-  adminKubeconfig(stack, o.name, o.pki, o.endpoint);
+  adminKubeconfigs(stack, o.name, o.pki, o.endpoint);
 }

@@ -2,16 +2,18 @@
 // P-256 key with, for CAs and leaves, a certificate (leaves: a request signed by their CA). Keys
 // exist only in Terraform state; the synthesized JSON holds references such as
 // ${tls_private_key.key_etcd-ca.private_key_pem}. Terraform re-issues a certificate
-// pki.renewBeforeDays before it expires. Also the workers' bootstrap token (hashicorp/random).
+// pki.renewBeforeDays before it expires. Also the seed of the workers' join tokens (hashicorp/random)
+// and their rotation period (hashicorp/time).
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { StringResource } from "@cdktf/provider-random/lib/string-resource";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
+import { Rotating } from "@cdktf/provider-time/lib/rotating";
 import { CertRequest } from "@cdktf/provider-tls/lib/cert-request";
 import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import type { TerraformStack } from "cdktf";
+import { Fn, Op, type TerraformStack } from "cdktf";
 import { Deferred } from "../bootstrap/ignition/builder";
 import { type CertSpec, certSpecs, type PemKind, pemBound } from "../bootstrap/pki/spec";
 import type { Cluster } from "../clusters/model/load";
@@ -25,8 +27,6 @@ export interface IssuedCert {
 
 export class TerraformPki {
   private readonly certs = new Map<string, IssuedCert>();
-  /** the workers' join token, "<id>.<secret>", as Terraform expressions */
-  readonly bootstrapToken: { id: Deferred; secret: Deferred };
 
   /** `publicIps`/`publicNames`: apply-time addresses and DNS names the API answers on. */
   constructor(stack: TerraformStack, cluster: Cluster, publicIps: string[], publicNames: string[] = []) {
@@ -82,14 +82,36 @@ export class TerraformPki {
       this.certs.set(spec.name, { ...base, certPem: cert.certPem });
     }
 
-    // Workers join with a bootstrap token: "<6 characters>.<16 characters>", [a-z0-9].
+    // Workers join with per-pool bootstrap tokens derived from one seed (bootstrap/kube/join.ts).
+    // time_rotating moves on every joinTokenDays: the next apply puts the then current tokens
+    // into new machines' configs (running machines ignore user_data changes).
     new RandomProvider(stack, "random", {});
-    const tokenId = new StringResource(stack, "bootstrap_token_id", { length: 6, special: false, upper: false });
-    const tokenSecret = new Password(stack, "bootstrap_token_secret", { length: 16, special: false, upper: false });
-    this.bootstrapToken = {
-      id: new Deferred(tokenId.result, 6, "bootstrap token id", "base64"),
-      secret: new Deferred(tokenSecret.result, 16, "bootstrap token secret", "base64"),
-    };
+    new TimeProvider(stack, "time", {});
+    this.joinTokenDays = cluster.config.kubernetes.joinTokenDays;
+    this.seed = new Password(stack, "join_seed", { length: 32, special: false, upper: false });
+    this.joinPeriod = new Rotating(stack, "join_period", { rotationDays: this.joinTokenDays });
+  }
+
+  private readonly joinTokenDays: number;
+  private readonly seed: Password;
+  private readonly joinPeriod: Rotating;
+
+  /** The seed as a deferred value (masters derive every pool's tokens from it). */
+  get joinSeed(): Deferred {
+    return new Deferred(this.seed.result, 32, "join token seed", "base64");
+  }
+
+  /** A pool's token for the period the rotation timestamp lies in, as Terraform computes it. */
+  joinToken(pool: string): { id: Deferred; secret: Deferred } {
+    const period = Fn.floor(Op.div(this.joinPeriod.unix, this.joinTokenDays * 86_400));
+    const part = (what: string, n: number) =>
+      new Deferred(
+        Fn.substr(Fn.sha256(Fn.format(`%s:%s:%d:${what}`, [this.seed.result, pool, period])), 0, n),
+        n,
+        `join token ${what} of pool ${pool}`,
+        "base64",
+      );
+    return { id: part("id", 6), secret: part("secret", 16) };
   }
 
   /** A PEM as a deferred value for a node config. */

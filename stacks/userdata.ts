@@ -74,7 +74,8 @@ export function terraformValues(
   return {
     hostname,
     pem: (name, kind) => pki.pem(name, kind),
-    bootstrapToken: pki.bootstrapToken,
+    joinToken: (pool) => pki.joinToken(pool),
+    joinSeed: pki.joinSeed,
     volume: (purpose) => {
       const v = volumes[purpose];
       if (!v) throw new Error(`this machine has no ${purpose} volume`);
@@ -116,6 +117,15 @@ export class UserDataBudget {
   /** Whether user_data of this size fits the cloud's limit. */
   fits(ud: UserData): boolean {
     return countedBytes(this.cloud, ud.maxBytes) <= userDataLimit(this.cloud).bytes;
+  }
+
+  /**
+   * Whether it stays within half the limit: the headroom Slipway keeps so that a few more
+   * certificates, pools or addons never push a working cluster over (where the cloud offers
+   * another place for configs, larger ones go there).
+   */
+  withinHeadroom(ud: UserData): boolean {
+    return countedBytes(this.cloud, ud.maxBytes) <= userDataLimit(this.cloud).bytes / 2;
   }
 
   /** Human-readable problems; empty when every config fits. */

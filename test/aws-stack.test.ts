@@ -11,7 +11,6 @@ import { INTERNAL_PORTS, PORTS } from "../clusters/model/ports";
 import { ClusterFileError } from "../clusters/model/load";
 import { localPki } from "../bootstrap/pki/local";
 import { renderNode } from "../bootstrap/render";
-import { unwrapConfig } from "../bootstrap/ignition/render";
 import { buildApp } from "../stacks/app";
 import { allowed, type Statement } from "./helpers/iam";
 import { awsCluster, resourcesOf, synthJson, synthText, tmp, type TfJson } from "./helpers/clusters";
@@ -151,13 +150,21 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     for (const o of Object.values(res(tf, "aws_s3_object"))) expect(o.server_side_encryption).toBe("AES256");
   });
 
-  it("gives each role least privilege: nothing for etcd, the cloud controller for masters, EBS CSI for workers, and only its own configs", () => {
+  it("gives each role least privilege: nothing for etcd, the cloud controller for masters, EBS CSI for each pool, and only its own configs", () => {
     const policies = res(tf, "aws_iam_role_policy");
-    expect(Object.keys(policies).sort()).toEqual(["role_master_configs", "role_master_policy", "role_worker_policy"]);
+    expect(Object.keys(policies).sort()).toEqual([
+      "role_etcd_configs",
+      "role_master_configs",
+      "role_master_policy",
+      "role_pool-arm_configs",
+      "role_pool-arm_policy",
+      "role_pool-general_configs",
+      "role_pool-general_policy",
+    ]);
     const doc = (id: string) =>
       JSON.parse(String(policies[id]?.policy)) as { Statement: { Action: string[]; Resource: unknown; Condition?: unknown }[] };
     expect(doc("role_master_policy").Statement[0]?.Action).toContain("elasticloadbalancing:RegisterTargets");
-    const csi = doc("role_worker_policy").Statement;
+    const csi = doc("role_pool-general_policy").Statement;
     expect(csi.find((s) => s.Action.includes("ec2:DeleteVolume"))?.Condition).toEqual({
       StringLike: { "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" },
     });
@@ -168,12 +175,22 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
       Resource: [0, 1, 2].map((i) => `\${aws_s3_object.config_demo-aws-master-${i}.arn}`),
     });
     expect(JSON.stringify(doc("role_master_policy"))).not.toContain("s3:");
+    // a pool's machines read their pool's config, not another pool's (it holds that pool's join token)
+    expect(doc("role_pool-general_configs").Statement[0]?.Resource).toEqual(["${aws_s3_object.config_pool-general.arn}"]);
+    expect(doc("role_pool-arm_configs").Statement[0]?.Resource).toEqual(["${aws_s3_object.config_pool-arm.arn}"]);
+    expect(doc("role_etcd_configs").Statement[0]?.Resource).toEqual(
+      [0, 1, 2].map((i) => `\${aws_s3_object.config_demo-aws-etcd-${i}.arn}`),
+    );
+    const templates = res(tf, "aws_launch_template");
+    expect(templates.pool_general_template?.iam_instance_profile).toEqual({
+      name: "${aws_iam_instance_profile.profile_pool-general.name}",
+    });
   });
 
   it("lets no role touch an etcd member's data volume: a worker's EBS CSI rights end at the driver's own tag", () => {
     const policies = res(tf, "aws_iam_role_policy");
     const statements = (id: string) => (policies[id] ? JSON.parse(String(policies[id].policy)).Statement : []) as Statement[];
-    const roles = { etcd: [] as Statement[], master: statements("role_master_policy"), worker: statements("role_worker_policy") };
+    const roles = { etcd: [] as Statement[], master: statements("role_master_policy"), worker: statements("role_pool-general_policy") };
     const volumes = Object.values(res(tf, "aws_ebs_volume"));
     expect(volumes.length).toBe(3);
     const etcdVolume = { arn: "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0etcd", tags: volumes[0]?.tags as Record<string, string> };
@@ -200,19 +217,18 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     expect(allowed(w, { action: "ec2:CreateTags", resources: [csiVolume], context: { "ec2:CreateAction": "CreateVolume" } })).toBe(true);
   });
 
-  it("keeps every role's user_data within 16,384 bytes: masters' configs are served from S3 and verified by SHA-512", () => {
+  it("keeps every role's user_data within half of EC2's 16,384 bytes: larger configs are served from S3 and verified by SHA-512", () => {
     const { budget } = buildApp(cluster, "/tmp/unused-aws");
     expect(budget.problems()).toEqual([]);
-    for (const [label, bytes] of budget.sizes) expect(bytes, label).toBeLessThanOrEqual(16384);
-    expect([...budget.servedFrom.keys()]).toEqual(["master"]);
+    for (const [label, bytes] of budget.sizes) expect(bytes, label).toBeLessThanOrEqual(16384 / 2);
+    // every role's full config is over half the limit: all are pointers
+    expect([...budget.servedFrom.keys()].sort()).toEqual(["etcd", "master", "worker pool arm", "worker pool general"]);
     const master = res(tf, "aws_instance").master_1?.user_data as string;
     expect(JSON.parse(master.replace(/\$\{[^}]+\}/g, "X"))).toMatchObject({
       ignition: { version: "3.3.0", config: { replace: { source: "s3://X/demo-aws-master-1.ign" } } },
     });
     expect(master).toContain('"hash":"sha512-${sha512(aws_s3_object.config_demo-aws-master-1.content)}"');
-    expect(res(tf, "aws_instance").etcd_0?.user_data).toMatch(
-      /^\{"ignition":\{"version":"3\.3\.0","config":\{"replace":\{"source":"data:;base64,\$\{base64gzip/,
-    );
+    expect(res(tf, "aws_instance").etcd_0?.user_data).toContain('"source":"s3://${aws_s3_bucket.configs.bucket}/demo-aws-etcd-0.ign"');
   });
 
   it("boots the same configs render writes: the master's S3 object, an etcd member, a worker of a pool", async () => {
@@ -225,14 +241,13 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
       };
       const master = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-master-1"]?.content), resolve("demo-aws-master-1"));
       expect(master).toBe((await renderNode(cluster, { target: { role: "master", index: 1 }, pkiDir: t.dir })).config);
-      const etcd = unwrapConfig(evalTemplate(String(res(tf, "aws_instance").etcd_2?.user_data), resolve("demo-aws-etcd-2")));
+      const etcd = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-etcd-2"]?.content), resolve("demo-aws-etcd-2"));
       expect(etcd).toBe((await renderNode(cluster, { target: { role: "etcd", index: 2 }, pkiDir: t.dir })).config);
-      // launch templates carry user_data base64-encoded by Terraform
-      const workerB64 = evalTemplate(String(res(tf, "aws_launch_template").pool_arm_template?.user_data), (r) => {
+      // an Auto Scaling group's object has no per-machine values
+      const worker = evalTemplate(String(res(tf, "aws_s3_object")["config_pool-arm"]?.content), (r) => {
         if (r === "each.key") throw new Error("an Auto Scaling group has no per-machine values");
         return resolve("unused")(r);
       });
-      const worker = unwrapConfig(Buffer.from(workerB64, "base64").toString("utf8"));
       const rendered = await renderNode(cluster, { target: { role: "worker", pool: "arm" }, pkiDir: t.dir });
       expect(worker).toBe(rendered.config);
       expect(ignitionValidate(worker)).toEqual({ ok: true, output: "" });

@@ -209,7 +209,7 @@ describe("slipway render", () => {
     const r = slipway(["render", "--role", "etcd", "--index", "1", "--pki", pki, "--out", out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
-      /^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 32 of its certificates, keys and tokens\)\n$/,
+      /^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 33 of its certificates, keys and tokens\)\n$/,
     );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(statSync(join(pki, "etcd-ca.key")).mode & 0o777).toBe(0o600);

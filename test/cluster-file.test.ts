@@ -242,7 +242,7 @@ describe("bad cluster files are reported at the right place", () => {
   it("accepts the demo and fills defaults", () => {
     const c = loadCluster(DEMO_FILE);
     expect(c.config.cloud).toBe("openstack");
-    expect(c.config.pki).toEqual({ caValidityDays: 3650, certValidityDays: 365, renewBeforeDays: 30 });
+    expect(c.config.pki).toEqual({ caValidityDays: 3650, certValidityDays: 1095, renewBeforeDays: 30 });
     const minimal = parseCluster(MIN, "min.yaml");
     expect(minimal.config.workers).toEqual([{ name: "general", count: 3, flavor: "m1.large", maxCount: 256 }]);
     expect(minimal.config.etcd.count).toBe(3);

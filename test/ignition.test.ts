@@ -110,6 +110,7 @@ for (const [name, variant] of Object.entries(variants)) {
           "flanneld.service",
           "register-node.service",
           "coordinate-reboot.timer",
+          "cert-expiry.timer",
         ];
         if (target.role === "etcd") enabled.push("etcd-member.service", "etcd-data.service", "etcd-health.timer");
         else {
@@ -119,7 +120,7 @@ for (const [name, variant] of Object.entries(variants)) {
           expect(readFileSync(at(k.path))).toEqual(sysext.payload);
           expect(readlinkSync(at("/etc/extensions/kubernetes.raw"))).toBe(k.path);
         }
-        if (target.role === "master") enabled.push("kube-bootstrap.service");
+        if (target.role === "master") enabled.push("kube-bootstrap.service", "join-tokens.timer", "approve-csrs.service");
         const wantsLogs = target.role === "worker" && Boolean(cluster.plan.pools.find((p) => p.name === target.pool)?.logsVolumeSize);
         if (wantsLogs) enabled.push("logs-volume.service");
         const preset = readFileSync(at("/etc/systemd/system-preset/20-ignition.preset"), "utf8");

@@ -99,10 +99,20 @@ describe("OpenStack stack", () => {
   });
 
   it("has the outputs and a relative local backend", () => {
-    expect(Object.keys(tf.output ?? {}).sort()).toEqual(["admin_kubeconfig", "api_endpoint", "etcd_endpoints", "master_public_ips"]);
+    expect(Object.keys(tf.output ?? {}).sort()).toEqual([
+      "admin_kubeconfig",
+      "api_endpoint",
+      "etcd_endpoints",
+      "master_public_ips",
+      "super_admin_kubeconfig",
+    ]);
     expect(tf.output?.admin_kubeconfig).toMatchObject({ sensitive: true });
+    expect(tf.output?.super_admin_kubeconfig).toMatchObject({ sensitive: true });
     expect(String(tf.output?.admin_kubeconfig?.value)).toContain(
       "client-key-data: ${base64encode(tls_private_key.key_admin.private_key_pem)}",
+    );
+    expect(String(tf.output?.super_admin_kubeconfig?.value)).toContain(
+      "client-key-data: ${base64encode(tls_private_key.key_super-admin.private_key_pem)}",
     );
     expect(tf.output?.etcd_endpoints?.value).toEqual(["https://10.0.0.16:2379", "https://10.0.0.17:2379", "https://10.0.0.18:2379"]);
     expect(tf.terraform.backend).toEqual({ local: { path: "terraform.demo.tfstate" } });

@@ -1,7 +1,7 @@
 // The objects a new cluster needs before workers can join and pods can find each other, built as
 // typed Kubernetes objects and validated: RBAC for TLS bootstrapping (a bootstrap token may
-// request a node certificate; such requests — and nodes' renewals — are approved automatically),
-// the API servers' access to kubelets, kube-proxy and CoreDNS.
+// request a node certificate, which the masters' approver decides; nodes' renewals are approved
+// automatically), the API servers' access to kubelets, the administrators, kube-proxy and CoreDNS.
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
@@ -13,6 +13,7 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { stringify } from "yaml";
 import type { Cluster } from "../../clusters/model/load";
 import { API_LB_SERVER } from "../parts/api-lb";
+import { CLUSTER_ADMINS } from "../pki/spec";
 import { kubeconfigText } from "./kubeconfig";
 import { IMAGES, imageRef, kubeImage } from "../versions";
 
@@ -34,15 +35,15 @@ const binding = (name: string, role: string, subject: { kind: "Group" | "User" |
 export function rbacObjects(): Obj[] {
   return [
     binding("slipway:kubelet-bootstrap", "system:node-bootstrapper", { kind: "Group", name: "system:bootstrappers" }),
-    binding("slipway:node-autoapprove-bootstrap", "system:certificates.k8s.io:certificatesigningrequests:nodeclient", {
-      kind: "Group",
-      name: "system:bootstrappers",
-    }),
+    // no automatic approval of joining machines' first certificates: the masters' approver
+    // allows each pool's token only that pool's machine names (parts/join.ts)
     binding("slipway:node-autoapprove-certificate-rotation", "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", {
       kind: "Group",
       name: "system:nodes",
     }),
     binding("slipway:apiserver-kubelet-client", "system:kubelet-api-admin", { kind: "User", name: "kube-apiserver-kubelet-client" }),
+    // the day-to-day administrator: revocable, unlike system:masters
+    binding("slipway:cluster-admins", "cluster-admin", { kind: "Group", name: CLUSTER_ADMINS }),
   ];
 }
 

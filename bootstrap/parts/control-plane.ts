@@ -7,7 +7,7 @@ import { Pod } from "kubernetes-models/v1/Pod";
 import { PORTS } from "../../clusters/model/ports";
 import { kubeconfig } from "../kube/kubeconfig";
 import type { NodeContext, Part } from "../node";
-import { apiserverCert, FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT } from "../pki/spec";
+import { apiserverCert, FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT, SUPER_ADMIN } from "../pki/spec";
 import { imageRef, kubeImage } from "../versions";
 import { API_LB_SERVER } from "./api-lb";
 import { certPair, PATHS } from "./files";
@@ -16,7 +16,11 @@ const pki = (f: string) => `${PATHS.kubePki}/${f}`;
 export const KUBECONFIGS = {
   controllerManager: `${PATHS.kube}/controller-manager.conf`,
   scheduler: `${PATHS.kube}/scheduler.conf`,
-  admin: `${PATHS.kube}/admin.conf`,
+  /**
+   * system:masters, for the masters' own bootstrap work only (kube-bootstrap creates the RBAC the
+   * day-to-day admin needs; join-tokens, approve-csrs). kubeadm's super-admin.conf.
+   */
+  superAdmin: `${PATHS.kube}/super-admin.conf`,
 } as const;
 
 type Mount = { name: string; path: string; type: "Directory" | "File" | "DirectoryOrCreate" };
@@ -160,7 +164,14 @@ export const controlPlanePart: Part = {
     b.file(`${dir}/sa.key`, ctx.values.pem(SERVICE_ACCOUNT, "key"), { mode: 0o600 });
     b.file(`${dir}/sa.pub`, ctx.values.pem(SERVICE_ACCOUNT, "public"), { mode: 0o644 });
     certPair(b, ctx, apiserverCert(node.index), "apiserver", dir);
-    for (const c of ["apiserver-kubelet-client", "apiserver-etcd-client", "front-proxy-client", "controller-manager", "scheduler", "admin"])
+    for (const c of [
+      "apiserver-kubelet-client",
+      "apiserver-etcd-client",
+      "front-proxy-client",
+      "controller-manager",
+      "scheduler",
+      SUPER_ADMIN,
+    ])
       certPair(b, ctx, c, c, dir);
 
     const cluster = ctx.cluster.config.name;
@@ -174,7 +185,7 @@ export const controlPlanePart: Part = {
       });
     b.file(KUBECONFIGS.controllerManager, kc("system:kube-controller-manager", "controller-manager"), { mode: 0o600 });
     b.file(KUBECONFIGS.scheduler, kc("system:kube-scheduler", "scheduler"), { mode: 0o600 });
-    b.file(KUBECONFIGS.admin, kc("slipway-admin", "admin"), { mode: 0o600 });
+    b.file(KUBECONFIGS.superAdmin, kc("slipway-super-admin", SUPER_ADMIN), { mode: 0o600 });
 
     for (const pod of [apiserverPod(ctx), controllerManagerPod(ctx), schedulerPod(ctx)])
       b.file(`${PATHS.manifests}/${pod.metadata?.name}.json`, `${JSON.stringify(pod.toJSON())}\n`, { mode: 0o600 });

@@ -1,6 +1,5 @@
-// On masters: the cluster's bootstrap objects (bootstrap/kube/manifests.ts) and the workers' join
-// token, applied by kube-bootstrap.service once the API answers.
-import type { Text } from "../ignition/builder";
+// On masters: the cluster's bootstrap objects (bootstrap/kube/manifests.ts), applied by
+// kube-bootstrap.service once the API answers (the join tokens: parts/join.ts).
 import { corednsObjects, kubeProxyObjects, list, rbacObjects } from "../kube/manifests";
 import type { Part } from "../node";
 import { KUBECONFIGS } from "./control-plane";
@@ -8,26 +7,10 @@ import { PATHS, script, UNIT_PATH } from "./files";
 
 export const BOOTSTRAP_DIR = `${PATHS.kube}/bootstrap`;
 
-/** The join token as a Secret (its values are known at apply time; both are [a-z0-9]). */
-function tokenSecret(id: Text, secret: Text): Text {
-  return [
-    '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"bootstrap-token-',
-    id,
-    '","namespace":"kube-system"},"type":"bootstrap.kubernetes.io/token","stringData":{"description":"slipway: machines of worker pools join with this token","token-id":"',
-    id,
-    '","token-secret":"',
-    secret,
-    '","usage-bootstrap-authentication":"true","usage-bootstrap-signing":"true"}}\n',
-  ];
-}
-
 export const kubeBootstrapPart: Part = {
   name: "kube-bootstrap",
   apply(b, ctx) {
     b.directory(BOOTSTRAP_DIR, 0o700);
-    b.file(`${BOOTSTRAP_DIR}/10-bootstrap-token.json`, tokenSecret(ctx.values.bootstrapToken.id, ctx.values.bootstrapToken.secret), {
-      mode: 0o600,
-    });
     b.file(`${BOOTSTRAP_DIR}/20-rbac.json`, list(rbacObjects()), { mode: 0o600 });
     b.file(`${BOOTSTRAP_DIR}/30-kube-proxy.json`, list(kubeProxyObjects(ctx.cluster)), { mode: 0o600 });
     b.file(`${BOOTSTRAP_DIR}/40-coredns.json`, list(corednsObjects(ctx.cluster)), { mode: 0o600 });
@@ -37,13 +20,13 @@ export const kubeBootstrapPart: Part = {
       `[Unit]
 Description=Apply the cluster's bootstrap objects and mark this machine a control-plane node
 Wants=kubelet.service
-After=kubelet.service kubernetes-sysext.service
+After=kubelet.service
 
 [Service]
 Type=oneshot
 RemainAfterExit=true
 ${UNIT_PATH}
-Environment=KUBECONFIG=${KUBECONFIGS.admin}
+Environment=KUBECONFIG=${KUBECONFIGS.superAdmin}
 Environment=KUBE_BOOTSTRAP_DIR=${BOOTSTRAP_DIR}
 ExecStart=${run}
 Restart=on-failure

@@ -1,8 +1,9 @@
 // The kubelet on masters and workers. Its API server is the local load balancer on 127.0.0.1, so
 // losing any one master loses nothing. Masters start with a client certificate of their own
 // (their kubelet must run the control plane's static pods before any API exists); workers join
-// with the bootstrap token — one config for a whole pool — and get their certificate through a
-// CSR the controller-manager approves by itself. Both rotate their certificates from then on.
+// with their pool's bootstrap token — one config for a whole pool — and get their certificate
+// through a CSR the masters' approver checks (parts/join.ts). Both rotate their certificates
+// from then on (the controller-manager approves a node's renewal of its own).
 // Anonymous access to the kubelet is off; a machine being shut down drains its pods first.
 import type { Text } from "../ignition/builder";
 import { kubeconfig } from "../kube/kubeconfig";
@@ -83,7 +84,7 @@ export const kubeletPart: Part = {
         { mode: 0o600 },
       );
     } else {
-      const t = ctx.values.bootstrapToken;
+      const t = ctx.values.joinToken(ctx.pool?.name ?? "");
       b.file(
         KUBELET.bootstrapKubeconfig,
         kubeconfig({ ...common, user: "kubelet-bootstrap", credentials: { token: [t.id, ".", t.secret] } }),

@@ -29,8 +29,8 @@ export interface LocalCert {
 
 export interface LocalPki {
   certs: Map<string, LocalCert>;
-  /** "<id>.<secret>" */
-  bootstrapToken: string;
+  /** the seed of every pool's join tokens (bootstrap/kube/join.ts) */
+  joinSeed: string;
   /** what this run issued (the rest was reused) */
   issued: string[];
 }
@@ -73,9 +73,11 @@ async function exportKey(keys: CryptoKeyPair): Promise<string> {
 /** Write atomically: nothing half-written if interrupted, never through a link. Keys are 0600. */
 const writeFile = (path: string, text: string, mode: number) => writeFileSafely(path, text, mode);
 
-/** A PKI folder of an older slipway, which wrote no record: it has the CAs and the join token. */
+/** A PKI folder of an older slipway, which wrote no record: it has the CAs and a join token. */
 function olderPki(real: string, entries: string[]): Map<string, string> | undefined {
-  return ["bootstrap-token", "etcd-ca.key", "kubernetes-ca.key"].every((f) => entries.includes(f)) && existsSync(join(real, "etcd-ca.crt"))
+  return ["etcd-ca.key", "kubernetes-ca.key"].every((f) => entries.includes(f)) &&
+    (entries.includes("bootstrap-token") || entries.includes("join-seed")) &&
+    existsSync(join(real, "etcd-ca.crt"))
     ? new Map()
     : undefined;
 }
@@ -137,7 +139,7 @@ async function exportPublic(keys: CryptoKeyPair): Promise<string> {
 
 /**
  * `publicAddresses`: addresses the API answers on that the plan does not know (floating IPs); they
- * go into the API server certificates. The bootstrap token is kept in <dir>/bootstrap-token.
+ * go into the API server certificates. The seed of the join tokens is kept in <dir>/join-seed.
  */
 export async function localPki(cluster: Cluster, dir: string, publicAddresses: string[] = []): Promise<LocalPki> {
   // only a new or empty folder, or one slipway's PKI is in: never someone else's keys
@@ -145,13 +147,12 @@ export async function localPki(cluster: Cluster, dir: string, publicAddresses: s
   if (!existsSync(join(folder.real, RECORD))) recordFolder(folder, "pki"); // creates it (0700) if need be
   return withLock(dir, async () => {
     const r = await issueAll(cluster, dir, publicAddresses);
-    const tokenFile = join(dir, "bootstrap-token");
-    if (!existsSync(tokenFile)) {
-      const pick = (n: number) => Array.from(randomBytes(n), (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
-      writeFile(tokenFile, `${pick(6)}.${pick(16)}\n`, 0o600);
-      r.issued.push("bootstrap-token");
+    const seedFile = join(dir, "join-seed");
+    if (!existsSync(seedFile)) {
+      writeFile(seedFile, `${randomBytes(16).toString("hex")}\n`, 0o600);
+      r.issued.push("join-seed");
     }
-    return { ...r, bootstrapToken: readFileSync(tokenFile, "utf8").trim() };
+    return { ...r, joinSeed: readFileSync(seedFile, "utf8").trim() };
   });
 }
 

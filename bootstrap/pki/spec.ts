@@ -13,7 +13,9 @@
 //   apiserver-<i>             master i's serving certificate: its address, 127.0.0.1 (the local
 //                             load balancer), the public addresses and API name, kubernetes.default…
 //   apiserver-kubelet-client  the API servers' client certificate towards kubelets
-//   controller-manager, scheduler, admin   component client certificates
+//   controller-manager, scheduler           component client certificates
+//   admin                     day-to-day administrator (slipway:cluster-admins → cluster-admin)
+//   super-admin               break-glass administrator (system:masters); on masters for bootstrap
 //   kubelet-master-<i>        master i's kubelet (system:node:<name>); workers join with a token
 // front-proxy CA signs front-proxy-client (the aggregation layer)
 // service-account: a key pair that signs service account tokens
@@ -52,6 +54,10 @@ export const ETCD_CA = "etcd-ca";
 export const KUBE_CA = "kubernetes-ca";
 export const FRONT_PROXY_CA = "front-proxy-ca";
 export const SERVICE_ACCOUNT = "service-account";
+export const ADMIN = "admin";
+export const SUPER_ADMIN = "super-admin";
+/** the group of the day-to-day admin certificate, bound to cluster-admin by kube-bootstrap */
+export const CLUSTER_ADMINS = "slipway:cluster-admins";
 export const etcdMember = (i: number) => `etcd-member-${i}`;
 export const proxyClient = (g: NodeGroup) => `etcd-proxy-client-${g}`;
 export const proxyServer = (g: NodeGroup) => `etcd-proxy-server-${g}`;
@@ -136,7 +142,11 @@ export function certSpecs(cluster: Cluster): CertSpec[] {
     leaf("apiserver-kubelet-client", KUBE_CA, { commonName: "kube-apiserver-kubelet-client", usages: ["client_auth"] }),
     leaf("controller-manager", KUBE_CA, { commonName: "system:kube-controller-manager", usages: ["client_auth"] }),
     leaf("scheduler", KUBE_CA, { commonName: "system:kube-scheduler", usages: ["client_auth"] }),
-    leaf("admin", KUBE_CA, { commonName: "slipway-admin", organization: "system:masters", usages: ["client_auth"] }),
+    // day-to-day administration: a group bound to cluster-admin (revocable by deleting the binding)
+    leaf(ADMIN, KUBE_CA, { commonName: "slipway-admin", organization: CLUSTER_ADMINS, usages: ["client_auth"] }),
+    // break-glass: system:masters bypasses RBAC and cannot be revoked short of a new CA; on the
+    // masters for their bootstrap work, and a sensitive output
+    leaf(SUPER_ADMIN, KUBE_CA, { commonName: "slipway-super-admin", organization: "system:masters", usages: ["client_auth"] }),
     leaf("front-proxy-client", FRONT_PROXY_CA, { commonName: "front-proxy-client", usages: ["client_auth"] }),
     { name: SERVICE_ACCOUNT, kind: "keypair", dnsNames: [], ipAddresses: [], usages: [] },
   );

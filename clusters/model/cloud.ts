@@ -53,4 +53,10 @@ export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
   identityScript: string;
   /** the instance metadata service (pods must not reach it: user_data holds secrets) */
   metadataAddress: string;
+  /**
+   * the names machines of a worker pool register with, as an extended regular expression (its
+   * groups 1-4 the address, when `subnets` is given: the name carries it), for the approver of
+   * joining machines' certificates — never matching a master's or another pool's name
+   */
+  joinNames(config: Config, plan: CloudPlan, pool: string): { names: string; subnets?: string[] };
 }

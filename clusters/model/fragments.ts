@@ -163,6 +163,17 @@ const Kubernetes = z
         `Kubernetes release for kubelet and the control plane: ${KUBERNETES_RELEASES.map((r) => `${r.minor}.0–${r.minor}.${r.latestPatch}`).join(", ")}.`,
       ),
     clusterDomain: dnsName("cluster.local").default("cluster.local").describe("DNS domain of Services inside the cluster."),
+    joinTokenDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(30)
+      .describe(
+        "Each worker pool joins with a bootstrap token that changes every this many days and works for two such periods. " +
+          "terraform apply puts the current one into new machines' configs: apply at least this often (a CI pipeline does), " +
+          "or machines a cloud creates later from an old configuration (an Auto Scaling group replacing one) cannot join.",
+      ),
   })
   .describe("The Kubernetes the cluster runs.");
 
@@ -186,7 +197,16 @@ const Network = z
 const Pki = z
   .strictObject({
     caValidityDays: z.number().int().min(30).max(36500).default(3650).describe("Lifetime of the cluster CAs."),
-    certValidityDays: z.number().int().min(1).max(3650).default(365).describe("Lifetime of node and component certificates."),
+    certValidityDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(1095)
+      .describe(
+        "Lifetime of the certificates Terraform issues (etcd, control plane, the masters' first kubelet certificate). " +
+          "Kubelets renew their own certificates; the others reach a machine only when it is replaced, hence three years by default.",
+      ),
     renewBeforeDays: z
       .number()
       .int()

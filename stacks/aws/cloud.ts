@@ -195,4 +195,14 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
   providerId: "aws:///<availability zone>/<instance id>",
   identityScript: "stacks/aws/node-identity.sh",
   metadataAddress: "169.254.169.254/32",
+  // EC2's private DNS names, ip-10-0-128-5[.eu-west-1.compute.internal] (ec2.internal in
+  // us-east-1), whose address must lie in a worker subnet
+  joinNames: (config, plan) => {
+    const domain = config.aws.region === "us-east-1" ? "ec2\\.internal" : `${config.aws.region}\\.compute\\.internal`;
+    const octet = "([0-9]{1,3})";
+    return {
+      names: `^ip-${octet}-${octet}-${octet}-${octet}(\\.${domain})?$`,
+      subnets: plan.workerSubnets.map((i) => plan.subnets[i]?.text ?? ""),
+    };
+  },
 };

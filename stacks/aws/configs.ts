@@ -1,5 +1,5 @@
-// Configs too large for EC2's 16 KiB of user_data (masters: ~26 certificates and keys) are served
-// from S3: the user_data is a small Ignition stub whose `ignition.config.replace` names the object
+// Configs larger than half of EC2's 16 KiB of user_data (the headroom every role keeps; masters
+// hold ~26 certificates and keys) are served from S3: the user_data is a small Ignition stub whose `ignition.config.replace` names the object
 // and its SHA-512, which Ignition checks before it uses a byte. The bucket is private, encrypted,
 // owner-enforced; each machine role may read its own objects and nothing else (Ignition fetches
 // with the instance's role through IMDSv2 on the host — pods cannot reach the metadata service).
@@ -82,7 +82,7 @@ export class ConfigStore {
     if (!bucket) return;
     for (const [group, arns] of this.readers)
       new IamRolePolicy(this.stack, `role_${group}_configs`, {
-        role: roles.roles[group].id,
+        role: roles.role(group).id,
         name: "read-own-ignition-config",
         policy: JSON.stringify({
           Version: "2012-10-17",

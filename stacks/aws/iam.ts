@@ -1,14 +1,15 @@
 // Instance profiles: least privilege for what runs on the machines. Masters may do what the AWS
 // cloud controller manager needs; workers what the EBS CSI driver needs (volumes only ever with
-// its own tags); etcd members nothing at all. Each role may also read its own config objects
-// (configs.ts), and nothing else in that bucket.
+// its own tags); etcd members nothing at all. Each worker pool has a role of its own, so a pool's
+// machines can read their pool's config object and no other pool's (its join token is the
+// pool's); each role may read its own config objects (configs.ts), and nothing else there.
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { TerraformStack } from "cdktf";
 import type { AwsClusterConfig } from "./cloud";
 
-export type IamGroup = "etcd" | "master" | "worker";
+export type IamGroup = "etcd" | "master" | `pool-${string}`;
 
 const assume = JSON.stringify({
   Version: "2012-10-17",
@@ -122,31 +123,43 @@ const EBS_CSI = [
   },
 ];
 
-export const ROLE_POLICIES: Record<IamGroup, object[]> = { etcd: [], master: CLOUD_CONTROLLER, worker: EBS_CSI };
+export const rolePolicies = (g: IamGroup): object[] => (g === "etcd" ? [] : g === "master" ? CLOUD_CONTROLLER : EBS_CSI);
 
 export class InstanceRoles {
-  readonly roles: Record<IamGroup, IamRole>;
-  readonly profiles: Record<IamGroup, IamInstanceProfile>;
+  readonly roles = new Map<IamGroup, IamRole>();
+  readonly profiles = new Map<IamGroup, IamInstanceProfile>();
 
   constructor(stack: TerraformStack, config: AwsClusterConfig) {
-    const role = (g: IamGroup) => {
-      const r = new IamRole(stack, `role_${g}`, {
+    const groups: IamGroup[] = ["etcd", "master", ...config.workers.map((w) => `pool-${w.name}` as const)];
+    for (const g of groups) {
+      // resource ids stay as they were for the fixed roles; pools get their own
+      const id = g;
+      const r = new IamRole(stack, `role_${id}`, {
         name: `${config.name}-${g}`,
         assumeRolePolicy: assume,
-        description: `${config.name}: ${g} machines`,
+        description: `${config.name}: ${g === "etcd" || g === "master" ? `${g} machines` : `machines of worker ${g.replace("-", " ")}`}`,
       });
-      const statements = ROLE_POLICIES[g];
+      const statements = rolePolicies(g);
       if (statements.length)
-        new IamRolePolicy(stack, `role_${g}_policy`, {
+        new IamRolePolicy(stack, `role_${id}_policy`, {
           role: r.id,
           name: g === "master" ? "cloud-controller-manager" : "ebs-csi-driver",
           policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
         });
-      return r;
-    };
-    this.roles = { etcd: role("etcd"), master: role("master"), worker: role("worker") };
-    const profile = (g: IamGroup) =>
-      new IamInstanceProfile(stack, `profile_${g}`, { name: `${config.name}-${g}`, role: this.roles[g].name });
-    this.profiles = { etcd: profile("etcd"), master: profile("master"), worker: profile("worker") };
+      this.roles.set(g, r);
+      this.profiles.set(g, new IamInstanceProfile(stack, `profile_${id}`, { name: `${config.name}-${g}`, role: r.name }));
+    }
+  }
+
+  role(g: IamGroup): IamRole {
+    const r = this.roles.get(g);
+    if (!r) throw new Error(`no IAM role for ${g}`);
+    return r;
+  }
+
+  profile(g: IamGroup): IamInstanceProfile {
+    const p = this.profiles.get(g);
+    if (!p) throw new Error(`no instance profile for ${g}`);
+    return p;
   }
 }

@@ -37,7 +37,7 @@ export interface MachineContext {
 
 /** user_data inline when it fits EC2's 16 KiB, otherwise a pointer to the config in S3. */
 export function placeUserData(ctx: MachineContext, label: string, key: string, group: IamGroup, ud: UserData): UserData {
-  return ctx.budget.record(label, ctx.budget.fits(ud) ? ud : ctx.configs.serve(key, ud, group));
+  return ctx.budget.record(label, ctx.budget.withinHeadroom(ud) ? ud : ctx.configs.serve(key, ud, group));
 }
 
 export function fixedInstance(
@@ -55,7 +55,7 @@ export function fixedInstance(
     subnetId: subnetOf(ctx.net, node.subnet).id,
     privateIp: node.ip,
     vpcSecurityGroupIds: groupsOf(node.role).map((g) => ctx.groups[g].id),
-    iamInstanceProfile: ctx.roles.profiles[group].name,
+    iamInstanceProfile: ctx.roles.profile(group).name,
     ...(ctx.keyPair ? { keyName: ctx.keyPair } : {}),
     userData: userData.text,
     userDataReplaceOnChange: false,

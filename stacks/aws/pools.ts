@@ -21,7 +21,8 @@ export function workerPool(ctx: MachineContext, pool: PoolPlan) {
   // no host name: the cloud names each machine of the group
   const values: NodeValues = {
     pem: (n, kind) => ctx.pki.pem(n, kind),
-    bootstrapToken: ctx.pki.bootstrapToken,
+    joinToken: (p) => ctx.pki.joinToken(p),
+    joinSeed: ctx.pki.joinSeed,
     volume: (purpose) => {
       if (purpose !== "logs") throw new Error(`worker pools have no ${purpose} volume`);
       return aws.devices.logs;
@@ -31,7 +32,7 @@ export function workerPool(ctx: MachineContext, pool: PoolPlan) {
     ctx,
     `worker pool ${pool.name}`,
     `pool-${pool.name}`,
-    "worker",
+    `pool-${pool.name}`,
     terraformUserData(cluster, { role: "worker", pool: pool.name }, values),
   );
   const encrypted = (size: number) => ({ volumeSize: size, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" });
@@ -40,7 +41,7 @@ export function workerPool(ctx: MachineContext, pool: PoolPlan) {
     namePrefix: `${name}-`,
     imageId: ctx.image,
     instanceType: spec.instanceType,
-    iamInstanceProfile: { name: ctx.roles.profiles.worker.name },
+    iamInstanceProfile: { name: ctx.roles.profile(`pool-${pool.name}`).name },
     vpcSecurityGroupIds: groupsOf("worker").map((g) => ctx.groups[g].id),
     ...(ctx.keyPair ? { keyName: ctx.keyPair } : {}),
     userData: userData.base64,

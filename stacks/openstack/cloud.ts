@@ -180,4 +180,9 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
   providerId: "openstack:///<instance uuid>",
   identityScript: "stacks/openstack/node-identity.sh",
   metadataAddress: "169.254.169.254/32",
+  // <cluster>-<pool>-<index> (the plan names them; an index below the pool's maxCount)
+  joinNames: (config, plan, pool) => {
+    const max = plan.pools.find((p) => p.name === pool)?.maxCount ?? 0;
+    return { names: `^${config.name}-${pool}-(0|[1-9][0-9]{0,${Math.max(0, String(max - 1).length - 1)}})$` };
+  },
 };

@@ -1,12 +1,14 @@
 // Evaluates the Terraform template strings Slipway synthesizes for user_data, for tests: literal
 // text with `$${`/`%%{` escapes and `${ expression }` interpolations, where expressions use only
-// string literals, lists, references and the functions join, replace, urlencode, base64decode,
-// base64encode and base64gzip.
+// string literals, numbers, lists, references, a parenthesised division and the functions join,
+// replace, urlencode, base64decode, base64encode, base64gzip, sha256, substr, format (%s, %d) and
+// floor.
 // Anything else is an error, so a change in what synthesis emits cannot slip past unevaluated.
 // (Where the real terraform binary exists, test/userdata.test.ts also evaluates with it.)
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 
-type Value = string | Value[];
+type Value = string | number | Value[];
 
 export function evalTemplate(template: string, resolve: (reference: string) => string): string {
   let out = "";
@@ -20,8 +22,8 @@ export function evalTemplate(template: string, resolve: (reference: string) => s
       const v = p.expr();
       p.skipSpace();
       if (template[p.pos] !== "}") throw new Error(`expected } at ${p.pos}: ${template.slice(p.pos, p.pos + 40)}`);
-      if (typeof v !== "string") throw new Error("interpolation of a list");
-      out += v;
+      if (Array.isArray(v)) throw new Error("interpolation of a list");
+      out += String(v);
       i = p.pos + 1;
     } else if (template.startsWith("%{", i)) {
       throw new Error(`template directive at ${i}: not expected in Slipway's output`);
@@ -53,6 +55,18 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
       .join(""),
   replace: ([s, from, to]) => (s as string).split(from as string).join(to as string),
   base64gzip: ([s]) => gzipSync(Buffer.from(s as string, "utf8")).toString("base64"),
+  sha256: ([s]) => createHash("sha256").update(String(s), "utf8").digest("hex"),
+  substr: ([s, offset, length]) => String(s).substr(Number(offset), Number(length)),
+  floor: ([n]) => Math.floor(Number(n)),
+  format: ([spec, ...args]) => {
+    let i = 0;
+    return String(spec).replace(/%([sd%])/g, (_, c: string) => {
+      if (c === "%") return "%";
+      const a = args[i++];
+      if (c === "d" && !Number.isInteger(Number(a))) throw new Error(`format %d of ${a}`);
+      return String(a);
+    });
+  },
 };
 
 class Parser {
@@ -71,6 +85,23 @@ class Parser {
     const c = this.src[this.pos];
     if (c === '"') return this.string();
     if (c === "[") return this.list("[", "]");
+    if (c === "(") {
+      // (a / b): the only arithmetic synthesis emits
+      this.pos++;
+      const a = this.expr();
+      this.skipSpace();
+      if (this.src[this.pos] !== "/") throw new Error(`expected / at ${this.pos}`);
+      this.pos++;
+      const b = this.expr();
+      this.skipSpace();
+      if (this.src[this.pos++] !== ")") throw new Error("expected )");
+      return Number(a) / Number(b);
+    }
+    const num = /^[0-9]+/.exec(this.src.slice(this.pos));
+    if (num) {
+      this.pos += num[0].length;
+      return Number(num[0]);
+    }
     const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.src.slice(this.pos));
     if (!m) throw new Error(`unexpected ${JSON.stringify(this.src.slice(this.pos, this.pos + 20))}`);
     const name = m[0];

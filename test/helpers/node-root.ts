@@ -5,7 +5,7 @@
 import { lstatSync, readFileSync, readlinkSync } from "node:fs";
 import { join, posix } from "node:path";
 
-const PATH_RE = /(^|[=,\s:])(\/(?:etc|var|opt|run)\/[^\s,"']*)/g;
+const PATH_RE = /(^|[=,\s:])(\/(?:etc|var|opt|run)\/[^\s,"':]*)/g;
 
 /**
  * An Exec*= line as systemd splits it into the program's arguments: words separated by spaces,

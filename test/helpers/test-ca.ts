@@ -26,3 +26,27 @@ export function testCa(dir: string, name = "slipway test CA"): TestCa {
   openssl(["x509", ...sign, "-out", "server.crt", "-extfile", "server.ext"], dir);
   return { caFile: join(dir, "ca.crt"), certFile: join(dir, "server.crt"), keyFile: join(dir, "server.key") };
 }
+
+/** openssl with an ECDSA P-256 key made on the spot (`-newkey`), in `cwd`; returns stdout. */
+export function opensslNewKey(args: string[], cwd?: string): string {
+  const r = spawnSync("openssl", [...args, "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"], {
+    cwd,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A self-signed certificate (PEM) for `subject`, valid `days`; its key is thrown away. */
+export function selfSignedPem(subject: string, days: number): string {
+  return opensslNewKey(["req", "-x509", "-keyout", "/dev/null", "-subj", subject, "-days", String(days)]);
+}
+
+/** A key (k.pem) and a signing request (r.pem) in `dir` for `subject`, with alternative names if given. */
+export function keyAndRequest(dir: string, subject: string, sans?: string): { key: string; request: string } {
+  opensslNewKey(
+    ["req", "-new", "-keyout", "k.pem", "-out", "r.pem", "-subj", subject, ...(sans ? ["-addext", `subjectAltName=${sans}`] : [])],
+    dir,
+  );
+  return { key: join(dir, "k.pem"), request: join(dir, "r.pem") };
+}

@@ -1,9 +1,15 @@
 // What Terraform would fill in for the references in a node's user_data, taken from a local PKI:
-// certificates, keys, the bootstrap token, volume ids and each.key. Anything else is an error.
+// certificates, keys, the join seed and rotation time, volume ids and each.key. Anything else is an
+// error.
 import type { LocalPki } from "../../bootstrap/pki/local";
 
-export function tfResolver(pki: LocalPki, hostname: string, volumes = { data: "/dev/vdb", logs: "/dev/vdc" }) {
-  const [tokenId, tokenSecret] = pki.bootstrapToken.split(".");
+export function tfResolver(
+  pki: LocalPki,
+  hostname: string,
+  volumes = { data: "/dev/vdb", logs: "/dev/vdc" },
+  /** when time_rotating last moved (render's `now`) */
+  rotated: Date = new Date(),
+) {
   return (ref: string): string => {
     const get = (name: string) => {
       const c = pki.certs.get(name);
@@ -16,8 +22,8 @@ export function tfResolver(pki: LocalPki, hostname: string, volumes = { data: "/
     if (m) return get(m[1] as string).key;
     m = /^tls_private_key\.key_([a-z0-9-]+)\.public_key_pem$/.exec(ref);
     if (m) return get(m[1] as string).publicKey;
-    if (ref === "random_string.bootstrap_token_id.result") return tokenId ?? "";
-    if (ref === "random_password.bootstrap_token_secret.result") return tokenSecret ?? "";
+    if (ref === "random_password.join_seed.result") return pki.joinSeed;
+    if (ref === "time_rotating.join_period.unix") return String(Math.floor(rotated.getTime() / 1000));
     if (/^(openstack_blockstorage_volume_v3|aws_ebs_volume)\.etcd_\d+_data\.id$/.test(ref)) return volumes.data;
     if (/^openstack_blockstorage_volume_v3\.pool_[a-z0-9-]+_logs\[each\.key\]\.id$/.test(ref)) return volumes.logs;
     if (ref === "each.key") return hostname;
