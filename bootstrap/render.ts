@@ -19,7 +19,7 @@ export interface RenderOptions {
   logsDevice?: string;
   /** the user_data form (a stub carrying the gzip-compressed config) instead of the plain config */
   wrapped?: boolean;
-  /** public addresses of the API (floating IPs) for the API server certificates */
+  /** public addresses of the API (floating IPs): the masters put them into their API server certificates */
   publicAddresses?: string[];
   /** the time whose join token a worker gets (default: now) */
   now?: Date;
@@ -41,6 +41,7 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
       volume: () => "",
       joinToken: () => ({ id: "", secret: "" }),
       joinSeed: "",
+      apiEndpoints: { ips: [], names: [] },
     });
     return ctx.node?.name ?? "";
   }
@@ -48,7 +49,7 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
 }
 
 export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
-  const { certs, issued, joinSeed } = await localPki(cluster, opts.pkiDir, opts.publicAddresses);
+  const { certs, issued, joinSeed } = await localPki(cluster, opts.pkiDir);
   const period = joinPeriod((opts.now ?? new Date()).getTime() / 1000, cluster.config.kubernetes.joinTokenDays);
   const hostname = hostnameOf(cluster, opts.target, opts.index);
   // machines of a group the cloud scales are named by the cloud, as on the Terraform path
@@ -65,6 +66,7 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
     // the token of the current period (the masters accept it for two periods)
     joinToken: (pool) => joinToken(joinSeed, pool, period),
     joinSeed,
+    apiEndpoints: { ips: opts.publicAddresses ?? [], names: [] },
     volume: (purpose) =>
       purpose === "etcd-data"
         ? (opts.dataDevice ?? cloud.devices.renderDefaults.etcdData)

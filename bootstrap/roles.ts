@@ -14,6 +14,7 @@ import { flannelCniPart, flannelPart } from "./parts/flannel";
 import { hardeningPart, metadataBlockPart } from "./parts/hardening";
 import { joinPart } from "./parts/join";
 import { kubeBootstrapPart } from "./parts/kube-bootstrap";
+import { kubeCertsPart } from "./parts/kube-certs";
 import { kubeletPart } from "./parts/kubelet";
 import { kubernetesBinariesPart } from "./parts/kubernetes-binaries";
 import { kernelPart } from "./parts/kernel";
@@ -37,7 +38,7 @@ const KUBERNETES_NODE: Part[] = [
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
   etcd: [...EVERY_NODE, etcdMemberPart],
-  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeBootstrapPart, joinPart],
+  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeCertsPart, kubeBootstrapPart, joinPart],
   worker: [...EVERY_NODE, logsVolumePart, ...KUBERNETES_NODE],
 };
 

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, type TerraformStack } from "cdktf";
+import { masterCertDays } from "../bootstrap/parts/kube-certs";
 import type { Cluster } from "../clusters/model/load";
 import { UserError } from "../clusters/model/errors";
 import { interrupted, signalsNow, withCleanup } from "../clusters/model/interrupt";
@@ -54,7 +55,14 @@ export interface SynthSummary {
   machines: { etcd: number; masters: number; pools: { name: string; count: number }[] };
   userData: { label: string; maxBytes: number; counted: number; limit: number; countedAs: "raw" | "base64"; servedFrom?: string }[];
   /** lifetimes of what Terraform issues, in days; the earliest expiry is `leafDays` after the first apply */
-  certificates: { leafDays: number; caDays: number; renewBeforeDays: number; joinTokenDays: number };
+  certificates: {
+    leafDays: number;
+    caDays: number;
+    renewBeforeDays: number;
+    joinTokenDays: number;
+    /** what masters issue themselves: lifetime and renewal, on the machine */
+    master: { days: number; renew: number };
+  };
 }
 
 type TfJson = { resource?: Record<string, Record<string, { for_each?: unknown }>> };
@@ -149,6 +157,7 @@ function build(cluster: Cluster, outdir: string, scratch: string): { files: Map<
     })),
     certificates: {
       leafDays: cluster.config.pki.certValidityDays,
+      master: masterCertDays(cluster.config.pki),
       caDays: cluster.config.pki.caValidityDays,
       renewBeforeDays: cluster.config.pki.renewBeforeDays,
       joinTokenDays: cluster.config.kubernetes.joinTokenDays,
@@ -219,11 +228,16 @@ export function formatSummary(s: SynthSummary): string {
     ...s.userData.map(
       (u) =>
         `    ${u.label.padEnd(24)} ≤ ${kb(u.counted).padStart(9)}${u.countedAs === "base64" ? " base64" : ""}  of ${kb(u.limit)}  (${Math.round((100 * u.counted) / u.limit)}%)` +
-        (u.servedFrom ? `  a pointer: the config is in ${u.servedFrom}` : ""),
+        (u.servedFrom
+          ? `  a pointer: the config is in ${u.servedFrom}`
+          : 2 * u.counted > u.limit
+            ? "  over half the limit: little room to grow (openstack.configStore: swift moves it out)"
+            : ""),
     ),
     "  certificates",
-    `    earliest expiry          ${s.certificates.leafDays} days after the first terraform apply (slipway certs lists the real dates)`,
+    `    earliest expiry          ${s.certificates.leafDays} days after the first terraform apply, of what only a new machine renews (slipway certs lists the dates)`,
     `    issued by Terraform      ${s.certificates.leafDays} days, CAs ${s.certificates.caDays}; re-issued ${s.certificates.renewBeforeDays} days before they end — a machine gets the new one when it is replaced`,
+    `    issued by masters        the control plane's, ${s.certificates.master.days} days; each master renews its own ${s.certificates.master.renew} days before they end`,
     "    kubelets                 renew their own client and serving certificates",
     `    join tokens              change every ${s.certificates.joinTokenDays} days: apply at least that often`,
   ];

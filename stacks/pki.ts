@@ -28,8 +28,14 @@ export interface IssuedCert {
 export class TerraformPki {
   private readonly certs = new Map<string, IssuedCert>();
 
-  /** `publicIps`/`publicNames`: apply-time addresses and DNS names the API answers on. */
+  /** The API's apply-time public addresses and DNS names, for the masters' own certificates. */
+  readonly apiEndpoints: { ips: Deferred[]; names: Deferred[] };
+
   constructor(stack: TerraformStack, cluster: Cluster, publicIps: string[], publicNames: string[] = []) {
+    this.apiEndpoints = {
+      ips: publicIps.map((e) => new Deferred(e, 15, "a public address of the API", "base64")),
+      names: publicNames.map((e) => new Deferred(e, 253, "a public DNS name of the API", "base64")),
+    };
     new TlsProvider(stack, "tls", {});
     const { pki } = cluster.config;
     const hours = (days: number) => days * 24;
@@ -63,8 +69,8 @@ export class TerraformPki {
       }
       const ca = this.certs.get(spec.ca ?? "");
       if (!ca?.certPem) throw new Error(`${spec.name}: CA ${spec.ca} must come first`);
-      const ips = [...spec.ipAddresses, ...(spec.publicAddresses ? publicIps : [])];
-      const names = [...spec.dnsNames, ...(spec.publicNames ? publicNames : [])];
+      const ips = spec.ipAddresses;
+      const names = spec.dnsNames;
       const csr = new CertRequest(stack, `csr_${id}`, {
         privateKeyPem: key.privateKeyPem,
         subject,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderNode } from "../bootstrap/render";
 import { bakedDemoCluster, tmp } from "./helpers/clusters";
 import { ignitionApply, requireTool } from "./helpers/ignition";
+import { runKubeCerts } from "./helpers/kube-certs";
 import { Lab, type LabProcess } from "./helpers/lab";
 import { NodeRoot } from "./helpers/node-root";
 
@@ -49,6 +50,7 @@ beforeAll(async () => {
   for (const m of cluster.plan.masters) {
     const root = new NodeRoot(join(work.dir, m.name));
     ignitionApply((await renderNode(cluster, { target: { role: "master", index: m.index }, pkiDir: pki })).config, root.root);
+    runKubeCerts(root); // the master issues its API server certificate before anything starts
     const dir = join(work.dir, `www-${m.name}`);
     mkdirSync(dir);
     writeFileSync(join(dir, "readyz"), "ok");

@@ -16,7 +16,7 @@ import { allowed, type Statement } from "./helpers/iam";
 import { awsCluster, resourcesOf, synthJson, synthText, tmp, type TfJson } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { ignitionValidate } from "./helpers/ignition";
-import { tfResolver } from "./helpers/tf-values";
+import { servedConfigFile, tfResolver, specSans } from "./helpers/tf-values";
 
 const res = resourcesOf;
 
@@ -235,12 +235,15 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     const t = tmp("slipway-aws-eval-");
     try {
       const pki = await localPki(cluster, t.dir);
+      const PUBLIC = ["198.51.100.10", "198.51.100.11", "198.51.100.12"];
       const resolve = (hostname: string) => {
-        const base = tfResolver(pki, hostname);
+        const base = tfResolver(pki, hostname, undefined, undefined, PUBLIC);
         return (ref: string) => (/^aws_ebs_volume\.etcd_\d+_data\.id$/.test(ref) ? "/dev/vdb" : base(ref));
       };
       const master = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-master-1"]?.content), resolve("demo-aws-master-1"));
-      expect(master).toBe((await renderNode(cluster, { target: { role: "master", index: 1 }, pkiDir: t.dir })).config);
+      expect(master).toBe(
+        (await renderNode(cluster, { target: { role: "master", index: 1 }, pkiDir: t.dir, publicAddresses: PUBLIC })).config,
+      );
       const etcd = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-etcd-2"]?.content), resolve("demo-aws-etcd-2"));
       expect(etcd).toBe((await renderNode(cluster, { target: { role: "etcd", index: 2 }, pkiDir: t.dir })).config);
       // an Auto Scaling group's object has no per-machine values
@@ -308,8 +311,13 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
       "master_2_api_target",
     ]);
     // the certificates name the load balancer; DNS points the API name at it
-    const names = (res(o, "tls_cert_request")["csr_apiserver-0"]?.dns_names ?? []) as string[];
-    expect(names.at(-1)).toBe("${aws_lb.api_lb.dns_name}");
+    const spec = servedConfigFile(o as never, "config_demo-aws-master-0", "/etc/kubernetes/pki/certs.spec", {
+      addresses: ["198.51.100.10", "198.51.100.11", "198.51.100.12"],
+      lbName: "api-lb-0123.elb.eu-central-1.amazonaws.com",
+    });
+    const sans = specSans(spec);
+    expect(sans.at(-1)).toBe("DNS:api-lb-0123.elb.eu-central-1.amazonaws.com");
+    expect(sans).toContain("IP:198.51.100.12");
     expect(res(o, "cloudflare_dns_record").dns_api_0).toMatchObject({
       type: "CNAME",
       content: "${aws_lb.api_lb.dns_name}",

@@ -12,6 +12,7 @@ import { renderNode } from "../bootstrap/render";
 import { bakedDemoCluster, tmp } from "./helpers/clusters";
 import { ClientGoStore } from "./helpers/client-go-store";
 import { ignitionApply } from "./helpers/ignition";
+import { runKubeCerts } from "./helpers/kube-certs";
 import { NodeRoot } from "./helpers/node-root";
 import { keyAndRequest } from "./helpers/test-ca";
 
@@ -24,6 +25,7 @@ let master: NodeRoot;
 beforeAll(async () => {
   master = new NodeRoot(join(work.dir, "master"));
   ignitionApply((await renderNode(cluster, { target: { role: "master", index: 0 }, pkiDir: pki })).config, master.root);
+  runKubeCerts(master);
 });
 
 /** A new kubelet client certificate as the controller-manager would sign it for this node. */

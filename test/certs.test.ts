@@ -24,13 +24,13 @@ function stateFile(extra: { name: string; pem: string }[] = []): string {
     instances: [{ schema_version: 0, attributes: { cert_pem: pem, validity_period_hours: 26280 } }],
   });
   const resources = [
-    ...["kubernetes-ca", "apiserver-0", "etcd-member-0"].map((n) => cert(n, readFileSync(join(pki, `${n}.crt`), "utf8"))),
+    ...["kubernetes-ca", "admin", "etcd-member-0"].map((n) => cert(n, readFileSync(join(pki, `${n}.crt`), "utf8"))),
     ...extra.map((e) => cert(e.name, e.pem)),
     {
       mode: "managed",
       type: "tls_private_key",
-      name: "key_apiserver-0",
-      instances: [{ attributes: { private_key_pem: readFileSync(join(pki, "apiserver-0.key"), "utf8") } }],
+      name: "key_admin",
+      instances: [{ attributes: { private_key_pem: readFileSync(join(pki, "admin.key"), "utf8") } }],
     },
   ];
   const file = join(work.dir, `state-${extra.length}.json`);
@@ -54,10 +54,10 @@ describe("slipway certs", () => {
   });
 
   it("reads a Terraform state, marks what is due, and never prints a key", () => {
-    const file = stateFile([{ name: "front-proxy-client", pem: selfSignedPem("/CN=soon", 10) }]);
+    const file = stateFile([{ name: "super-admin", pem: selfSignedPem("/CN=soon", 10) }]);
     const r = slipway(["certs", "--state", file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split("\n")[0]).toMatch(/^front-proxy-client\s+\d{4}-\d\d-\d\d {2}(9|10) days {2}DUE$/);
+    expect(r.stdout.split("\n")[0]).toMatch(/^super-admin\s+\d{4}-\d\d-\d\d {2}(9|10) days {2}DUE$/);
     expect(r.stdout).toMatch(/4 certificates of demo; .* 1 within 30 days/);
     expect(r.stdout + r.stderr).not.toMatch(/PRIVATE KEY|BEGIN/);
     // --check fails a CI job while something is due; --json says the same for machines
@@ -65,7 +65,7 @@ describe("slipway certs", () => {
     expect(slipway(["certs", "--state", stateFile(), "--check"]).code).toBe(0);
     const j = JSON.parse(slipway(["certs", "--state", file, "--json"]).stdout);
     expect(j).toMatchObject({ within: 30, due: 1 });
-    expect(j.certificates[0]).toMatchObject({ name: "front-proxy-client" });
+    expect(j.certificates[0]).toMatchObject({ name: "super-admin" });
   });
 
   it("refuses what it cannot read, in one line", () => {

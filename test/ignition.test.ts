@@ -120,7 +120,14 @@ for (const [name, variant] of Object.entries(variants)) {
           expect(readFileSync(at(k.path))).toEqual(sysext.payload);
           expect(readlinkSync(at("/etc/extensions/kubernetes.raw"))).toBe(k.path);
         }
-        if (target.role === "master") enabled.push("kube-bootstrap.service", "join-tokens.timer", "approve-csrs.service");
+        if (target.role === "master")
+          enabled.push(
+            "kube-bootstrap.service",
+            "join-tokens.timer",
+            "approve-csrs.service",
+            "kube-certs.service",
+            "kube-certs-renew.timer",
+          );
         const wantsLogs = target.role === "worker" && Boolean(cluster.plan.pools.find((p) => p.name === target.pool)?.logsVolumeSize);
         if (wantsLogs) enabled.push("logs-volume.service");
         const preset = readFileSync(at("/etc/systemd/system-preset/20-ignition.preset"), "utf8");

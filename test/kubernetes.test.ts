@@ -12,6 +12,7 @@ import { renderNode } from "../bootstrap/render";
 import { imageRef, type KubeComponent, kubeImage } from "../bootstrap/versions";
 import { bakedDemoCluster, tmp } from "./helpers/clusters";
 import { ignitionApply, ignitionValidate, requireTool } from "./helpers/ignition";
+import { runKubeCerts } from "./helpers/kube-certs";
 import { NodeRoot } from "./helpers/node-root";
 
 const work = tmp("slipway-kube-");
@@ -44,6 +45,8 @@ beforeAll(async () => {
     configs[name] = r.config;
     const root = new NodeRoot(join(work.dir, name));
     ignitionApply(r.config, root.root);
+    // the master issues its control-plane certificates before its kubelet starts
+    if (target.role === "master") runKubeCerts(root);
     roots[name] = root;
   }
 });

@@ -9,6 +9,7 @@ import { NetworkingRouterV2 } from "../stacks/openstack/gen/networking-router-v2
 import { OpenstackProvider } from "../stacks/openstack/gen/provider";
 import { countResources } from "../stacks/app";
 import { demoCluster, resourcesOf, synthJson, synthText, type TfJson } from "./helpers/clusters";
+import { servedConfigFile, specSans } from "./helpers/tf-values";
 
 const res = resourcesOf;
 
@@ -74,9 +75,10 @@ describe("OpenStack stack", () => {
     for (const inst of Object.values(res(tf, "openstack_compute_instance_v2"))) {
       expect(inst.config_drive).toBe(true);
       expect(inst.lifecycle).toEqual({ ignore_changes: ["image_id", "user_data"] });
-      // a stub carrying the whole config gzip-compressed, assembled by Terraform
+      // a stub carrying the whole config gzip-compressed, assembled by Terraform — or, for the
+      // masters (configStore: swift), one naming its temporary URL and hash
       expect(String(inst.user_data)).toMatch(
-        /^\{"ignition":\{"version":"3\.3\.0","config":\{"replace":\{"source":"data:;base64,\$\{base64gzip\(join\(/,
+        /^\{"ignition":\{"version":"3\.3\.0","config":\{"replace":\{"source":("data:;base64,\$\{base64gzip\(join\(|"\$\{openstack_objectstorage_tempurl_v1\.config_demo-master-\d_url\.url\}","verification":\{"hash":"sha512-\$\{sha512\(openstack_objectstorage_object_v1\.config_demo-master-\d\.content\)\}"\}\}\}\}\})/,
       );
     }
     expect(text).toHaveResourceWithProperties(ComputeInstanceV2, {
@@ -171,15 +173,20 @@ describe("OpenStack stack", () => {
       port_id: "${openstack_lb_loadbalancer_v2.api_lb.vip_port_id}",
     });
     expect(o.output?.api_endpoint?.value).toBe("https://${openstack_networking_floatingip_v2.api_lb_fip.address}:6443");
-    const csr = res(o, "tls_cert_request")["csr_apiserver-1"] as { ip_addresses: string[] };
-    expect(csr.ip_addresses).toEqual([
-      "10.0.0.33",
-      "127.0.0.1",
-      "10.96.0.1",
-      "${openstack_networking_floatingip_v2.master_0_fip.address}",
-      "${openstack_networking_floatingip_v2.master_1_fip.address}",
-      "${openstack_networking_floatingip_v2.master_2_fip.address}",
-      "${openstack_networking_floatingip_v2.api_lb_fip.address}",
+    // master 1 issues its API server certificate for its own addresses, every master's floating
+    // IP and the load balancer's
+    const spec = servedConfigFile(o as never, "config_demo-master-1", "/etc/kubernetes/pki/certs.spec", {
+      addresses: ["198.51.100.10", "198.51.100.11", "198.51.100.12", "198.51.100.99"],
+    });
+    const apiserver = specSans(spec);
+    expect(apiserver.filter((s) => s.startsWith("IP:"))).toEqual([
+      "IP:10.0.0.33",
+      "IP:127.0.0.1",
+      "IP:10.96.0.1",
+      "IP:198.51.100.10",
+      "IP:198.51.100.11",
+      "IP:198.51.100.12",
+      "IP:198.51.100.99",
     ]);
     // the load balancer reaches the masters from the node subnet
     expect(res(o, "openstack_networking_secgroup_rule_v2").rule_master_tcp_6443_from_api_lb).toMatchObject({

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { unwrapConfig } from "../bootstrap/ignition/render";
@@ -11,7 +13,8 @@ import { demoCluster, synthJson, synthText, tmp } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { applyOffline } from "./helpers/terraform";
 import { tfResolver } from "./helpers/tf-values";
-import { decodeDataUrl, ignitionValidate } from "./helpers/ignition";
+import { decodeDataUrl, ignitionApply, ignitionValidate } from "./helpers/ignition";
+import { serveSysext } from "./helpers/sysext-server";
 
 const work = tmp("slipway-ud-test-");
 afterAll(() => work.cleanup());
@@ -24,6 +27,9 @@ function normalize(configJson: string) {
     (f as unknown as { contents: string }).contents = decodeDataUrl(f.contents.source, f.contents.compression).toString("utf8");
   return c;
 }
+
+// the masters' floating IPs, as Terraform would fill them in
+const PUBLIC = ["198.51.100.10", "198.51.100.11", "198.51.100.12"];
 
 describe("user_data on the Terraform path", () => {
   const cluster = demoCluster();
@@ -41,16 +47,70 @@ describe("user_data on the Terraform path", () => {
   for (const [resource, target, hostname] of cases) {
     it(`${resource}: evaluates to exactly the config slipway render writes for ${hostname}`, async () => {
       const pki = await localPki(cluster, pkiDir);
-      const userData = evalTemplate(instances[resource]?.user_data ?? "", tfResolver(pki, hostname));
-      expect(ignitionValidate(userData).ok).toBe(true);
-      const inner = unwrapConfig(userData);
+      const resolve = tfResolver(pki, hostname, undefined, undefined, PUBLIC);
+      // the masters' configs are Swift objects (configStore: swift); the rest is in user_data
+      const object = tf.resource.openstack_objectstorage_object_v1?.[`config_${hostname}`] as { content: string } | undefined;
+      const inner = object
+        ? evalTemplate(object.content, resolve)
+        : unwrapConfig(evalTemplate(instances[resource]?.user_data ?? "", resolve));
+      if (!object) expect(ignitionValidate(evalTemplate(instances[resource]?.user_data ?? "", resolve)).ok).toBe(true);
       expect(ignitionValidate(inner)).toEqual({ ok: true, output: "" });
-      const rendered = await renderNode(cluster, { target, pkiDir });
+      const rendered = await renderNode(cluster, { target, pkiDir, publicAddresses: PUBLIC });
       expect(rendered.hostname).toBe(hostname);
       // byte for byte: Terraform percent-encodes exactly as render does
       expect(inner).toBe(rendered.config);
     });
   }
+
+  it("a master boots through its Swift pointer: real ignition fetches the temporary URL, checks the SHA-512, applies the same tree", async () => {
+    // a baked image: the config itself then downloads nothing, only the pointer does
+    const baked = demoCluster([[["kubernetes", "binaries"], { source: "image" }]]);
+    const btf = synthJson(baked);
+    const pki = await localPki(baked, join(work.dir, "pki-baked"));
+    const resolve = tfResolver(pki, "demo-master-1", undefined, undefined, PUBLIC);
+    const object = btf.resource.openstack_objectstorage_object_v1?.["config_demo-master-1"] as { content: string };
+    const config = evalTemplate(object.content, resolve);
+    const tempurl = btf.resource.openstack_objectstorage_tempurl_v1?.["config_demo-master-1_url"] as Record<string, unknown>;
+    expect(tempurl).toMatchObject({
+      method: "get",
+      ttl: 86400,
+      regenerate: true,
+      object: "${openstack_objectstorage_object_v1.config_demo-master-1.name}",
+    });
+    const swift = await serveSysext(join(work.dir, "swift"), Buffer.from(config));
+    try {
+      // shaped like a Swift temporary URL (its query carries the signature)
+      const url = `${swift.origin}/v1/AUTH_0123456789abcdef/demo-ignition/demo-master-1.ign?temp_url_sig=da39a3ee5e6b4b0d3255bfef95601890afd80709&temp_url_expires=1767225600`;
+      const bInstances = btf.resource.openstack_compute_instance_v2 as Record<string, { user_data: string }>;
+      const pointer = evalTemplate(bInstances.master_1?.user_data ?? "", (ref) => {
+        if (ref === "openstack_objectstorage_tempurl_v1.config_demo-master-1_url.url") return url;
+        if (ref === "openstack_objectstorage_object_v1.config_demo-master-1.content") return config;
+        return resolve(ref);
+      });
+      expect(ignitionValidate(pointer)).toEqual({ ok: true, output: "" });
+      const viaSwift = join(work.dir, "root-swift");
+      const direct = join(work.dir, "root-direct");
+      ignitionApply(pointer, viaSwift, { caFile: swift.caFile });
+      ignitionApply(config, direct);
+      expect(swift.requests).toEqual([url.slice(swift.origin.length)]);
+      const tree = (dir: string) =>
+        spawnSync(
+          "sh",
+          ["-c", `cd ${dir} && find etc opt var -type f -o -type l | grep -v system-preset | sort | xargs sha256sum 2>/dev/null`],
+          { encoding: "utf8" },
+        ).stdout;
+      expect(tree(viaSwift)).toBe(tree(direct));
+      // Ignition writes the preset file from a Go map: the same lines, in any order
+      const presets = (dir: string) => readFileSync(join(dir, "etc/systemd/system-preset/20-ignition.preset"), "utf8").split("\n").sort();
+      expect(presets(viaSwift)).toEqual(presets(direct));
+      expect(tree(direct)).toContain("etc/kubernetes/pki/certs.spec");
+      // a config changed on the way is refused
+      const tampered = pointer.replace(/sha512-[0-9a-f]{128}/, `sha512-${"0".repeat(128)}`);
+      expect(() => ignitionApply(tampered, join(work.dir, "root-tampered"), { caFile: swift.caFile })).toThrow(/hash|verification/i);
+    } finally {
+      await swift.close();
+    }
+  });
 
   it("the real terraform evaluates it to the same config", async () => {
     const pki = await localPki(cluster, pkiDir);
@@ -137,14 +197,16 @@ describe("user_data budget", () => {
     const tf = synthJson(cluster);
     const instances = tf.resource.openstack_compute_instance_v2 as Record<string, { user_data: string }>;
     const pki = await localPki(cluster, join(work.dir, "pki-bound"));
+    // (the masters' user_data is a pointer of bounded length: configs.ts)
     const roles: [label: string, resource: string, hostname: string][] = [
       ["etcd", "etcd_0", "demo-etcd-0"],
-      ["master", "master_0", "demo-master-0"],
       ["worker pool general", "pool_general", "demo-general-0"],
       ["worker pool logging", "pool_logging", "demo-logging-0"],
     ];
     for (const [label, resource, hostname] of roles) {
-      const real = Buffer.byteLength(evalTemplate(instances[resource]?.user_data ?? "", tfResolver(pki, hostname)));
+      const real = Buffer.byteLength(
+        evalTemplate(instances[resource]?.user_data ?? "", tfResolver(pki, hostname, undefined, undefined, PUBLIC)),
+      );
       const bound = budget.sizes.get(label) ?? 0;
       expect(real, label).toBeLessThanOrEqual(bound);
       expect(bound, `${label}: the bound is not absurdly loose`).toBeLessThan(1.6 * real);
@@ -159,12 +221,7 @@ describe("user_data budget", () => {
         [["name"], "a-rather-long-cluster-name-here"],
       ]),
     ]) {
-      // with the largest public addresses the API server certificates can carry
-      const { certs } = await localPki(cluster, join(work.dir, `pki-pem-${cluster.config.name}`), [
-        "203.100.200.110",
-        "203.100.200.111",
-        "203.100.200.112",
-      ]);
+      const { certs } = await localPki(cluster, join(work.dir, `pki-pem-${cluster.config.name}`));
       const specs = new Map(certSpecs(cluster).map((s) => [s.name, s]));
       for (const [name, c] of certs) {
         const spec = specs.get(name);
@@ -181,12 +238,17 @@ describe("user_data budget", () => {
     }
   });
 
-  it("every role of the demo fits its cloud's limit, the masters with room to spare", () => {
+  it("every role of the demo stays within half of Nova's limit; inline, the masters would not", () => {
     const { budget } = buildApp(demoCluster(), join(work.dir, "unused2"));
     expect(budget.problems()).toEqual([]);
     const sizes = Object.fromEntries([...budget.sizes].map(([label, raw]) => [label, 4 * Math.ceil(raw / 3)]));
     console.log(`user_data upper bounds (base64, as Nova counts): ${JSON.stringify(sizes)}`);
-    expect(sizes.master).toBeLessThan(0.75 * 65535);
+    for (const [label, size] of Object.entries(sizes)) expect(size, label).toBeLessThanOrEqual(65535 / 2);
+    expect([...budget.servedFrom]).toEqual([["master", "Swift"]]);
+    // the same file with everything in user_data: the masters lose their headroom, and synth says so
+    const inline = buildApp(demoCluster([[["openstack", "configStore"], "inline"]]), join(work.dir, "unused3")).budget;
+    expect(4 * Math.ceil((inline.sizes.get("master") ?? 0) / 3)).toBeGreaterThan(65535 / 2);
+    expect(inline.servedFrom.size).toBe(0);
   });
 
   it("stops synthesis of a cluster whose user_data could exceed the cloud's limit, writing nothing", () => {
@@ -196,7 +258,10 @@ describe("user_data budget", () => {
       (_, i) =>
         `ssh-ed25519 ${Buffer.from(`${i}`.padEnd(4) + require("node:crypto").randomBytes(44).toString("binary"), "binary").toString("base64")} k${i}`,
     );
-    const cluster = demoCluster([[["ssh", "authorizedKeys"], keys]]);
+    const cluster = demoCluster([
+      [["ssh", "authorizedKeys"], keys],
+      [["openstack", "configStore"], "inline"],
+    ]);
     const out = join(work.dir, "too-big");
     let err: unknown;
     try {

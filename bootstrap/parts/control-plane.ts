@@ -7,7 +7,7 @@ import { Pod } from "kubernetes-models/v1/Pod";
 import { PORTS } from "../../clusters/model/ports";
 import { kubeconfig } from "../kube/kubeconfig";
 import type { NodeContext, Part } from "../node";
-import { apiserverCert, FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT, SUPER_ADMIN } from "../pki/spec";
+import { FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT, SUPER_ADMIN } from "../pki/spec";
 import { imageRef, kubeImage } from "../versions";
 import { API_LB_SERVER } from "./api-lb";
 import { certPair, PATHS } from "./files";
@@ -161,18 +161,10 @@ export const controlPlanePart: Part = {
     // the cluster CA's key: the controller-manager signs kubelet certificates with it
     b.file(`${dir}/ca.key`, ctx.values.pem(KUBE_CA, "key"), { mode: 0o600 });
     b.file(`${dir}/front-proxy-ca.crt`, ctx.values.pem(FRONT_PROXY_CA, "cert"), { mode: 0o644 });
+    // the public key is derived from it on the machine (kube-certs)
     b.file(`${dir}/sa.key`, ctx.values.pem(SERVICE_ACCOUNT, "key"), { mode: 0o600 });
-    b.file(`${dir}/sa.pub`, ctx.values.pem(SERVICE_ACCOUNT, "public"), { mode: 0o644 });
-    certPair(b, ctx, apiserverCert(node.index), "apiserver", dir);
-    for (const c of [
-      "apiserver-kubelet-client",
-      "apiserver-etcd-client",
-      "front-proxy-client",
-      "controller-manager",
-      "scheduler",
-      SUPER_ADMIN,
-    ])
-      certPair(b, ctx, c, c, dir);
+    // the only control-plane certificate from outside: the etcd CA's key is not on masters
+    certPair(b, ctx, "apiserver-etcd-client", "apiserver-etcd-client", dir);
 
     const cluster = ctx.cluster.config.name;
     const kc = (user: string, cert: string) =>

@@ -5,10 +5,9 @@
 // through a CSR the masters' approver checks (parts/join.ts). Both rotate their certificates
 // from then on (the controller-manager approves a node's renewal of its own).
 // Anonymous access to the kubelet is off; a machine being shut down drains its pods first.
-import type { Text } from "../ignition/builder";
 import { kubeconfig } from "../kube/kubeconfig";
 import type { NodeContext, Part } from "../node";
-import { KUBE_CA, kubeletMaster } from "../pki/spec";
+import { KUBE_CA } from "../pki/spec";
 import { CONTAINERD_SOCKET } from "./containerd";
 import { PATHS } from "./files";
 import { API_LB_SERVER } from "./api-lb";
@@ -23,10 +22,9 @@ export const KUBELET = {
   /**
    * kubelet's rotating client certificate (certificate and key in one file). client-go's file
    * store replaces it only when it is a symbolic link — it writes kubelet-client-<time>.pem and
-   * moves the link — so a master's first certificate is a file of its own with this link to it.
+   * moves the link — so a master's first certificate (kube-certs) is laid out the same way.
    */
   clientPem: "/var/lib/kubelet/pki/kubelet-client-current.pem",
-  initialClientPem: "/var/lib/kubelet/pki/kubelet-client-ignition.pem",
   shutdownGracePeriod: 60,
 } as const;
 
@@ -69,11 +67,9 @@ export const kubeletPart: Part = {
     if (master) {
       const node = ctx.node;
       if (!node) throw new Error("a master needs its planned machine");
-      // kubeadm's layout: certificate and key in one file, the rotating link pointing at it
+      // kubeadm's layout: certificate and key in one file behind the rotating link, which
+      // kube-certs creates with the master's first certificate (before the kubelet starts)
       b.directory("/var/lib/kubelet", 0o700).directory(KUBELET.certDir, 0o700);
-      const pem: Text = [ctx.values.pem(kubeletMaster(node.index), "cert"), ctx.values.pem(kubeletMaster(node.index), "key")];
-      b.file(KUBELET.initialClientPem, pem, { mode: 0o600 });
-      b.link(KUBELET.clientPem, KUBELET.initialClientPem);
       b.file(
         KUBELET.kubeconfig,
         kubeconfig({
@@ -118,8 +114,8 @@ export const kubeletPart: Part = {
 Description=Kubernetes node agent (kubelet)
 Documentation=https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/
 Wants=network-online.target
-After=network-online.target containerd.service systemd-sysext.service node-identity.service flannel-cni.service api-lb.service flanneld.service
-Requires=containerd.service node-identity.service
+After=network-online.target containerd.service systemd-sysext.service node-identity.service flannel-cni.service api-lb.service flanneld.service${master ? " kube-certs.service" : ""}
+Requires=containerd.service node-identity.service${master ? " kube-certs.service" : ""}
 # restart for ever: a kubelet that waits for the API must never give up
 StartLimitIntervalSec=0
 

@@ -51,8 +51,7 @@ const sansOf = (c: x509.X509Certificate): string[] => {
   const ext = c.getExtension(x509.SubjectAlternativeNameExtension);
   return (ext?.names.items ?? []).map((n) => `${n.type}:${n.value}`).sort();
 };
-const wantedSans = (s: CertSpec, publicAddresses: string[]) =>
-  [...s.dnsNames.map((d) => `dns:${d}`), ...[...s.ipAddresses, ...(s.publicAddresses ? publicAddresses : [])].map((i) => `ip:${i}`)].sort();
+const wantedSans = (s: CertSpec) => [...s.dnsNames.map((d) => `dns:${d}`), ...s.ipAddresses.map((i) => `ip:${i}`)].sort();
 
 const EKU: Record<Usage, string> = { server_auth: x509.ExtendedKeyUsage.serverAuth, client_auth: x509.ExtendedKeyUsage.clientAuth };
 
@@ -137,16 +136,13 @@ async function exportPublic(keys: CryptoKeyPair): Promise<string> {
   return `${x509.PemConverter.encode(await webcrypto.subtle.exportKey("spki", keys.publicKey), "PUBLIC KEY")}\n`;
 }
 
-/**
- * `publicAddresses`: addresses the API answers on that the plan does not know (floating IPs); they
- * go into the API server certificates. The seed of the join tokens is kept in <dir>/join-seed.
- */
-export async function localPki(cluster: Cluster, dir: string, publicAddresses: string[] = []): Promise<LocalPki> {
+/** The cluster's CAs and central certificates in `dir`; the seed of the join tokens in <dir>/join-seed. */
+export async function localPki(cluster: Cluster, dir: string): Promise<LocalPki> {
   // only a new or empty folder, or one slipway's PKI is in: never someone else's keys
   const folder = claimFolder(dir, "pki", olderPki, 0o700);
   if (!existsSync(join(folder.real, RECORD))) recordFolder(folder, "pki"); // creates it (0700) if need be
   return withLock(dir, async () => {
-    const r = await issueAll(cluster, dir, publicAddresses);
+    const r = await issueAll(cluster, dir);
     const seedFile = join(dir, "join-seed");
     if (!existsSync(seedFile)) {
       writeFile(seedFile, `${randomBytes(16).toString("hex")}\n`, 0o600);
@@ -159,14 +155,7 @@ export async function localPki(cluster: Cluster, dir: string, publicAddresses: s
 type Parsed = { cert: x509.X509Certificate; keys: CryptoKeyPair };
 
 /** The existing certificate of `spec`, if it still fits: same subject and names, not due, signed by its (reused) CA. */
-async function reusable(
-  spec: CertSpec,
-  dir: string,
-  ca: Parsed | undefined,
-  caReissued: boolean,
-  publicAddresses: string[],
-  renewBefore: number,
-) {
+async function reusable(spec: CertSpec, dir: string, ca: Parsed | undefined, caReissued: boolean, renewBefore: number) {
   const certFile = join(dir, `${spec.name}.crt`);
   const keyFile = join(dir, `${spec.name}.key`);
   if (!existsSync(certFile) || !existsSync(keyFile)) return undefined;
@@ -174,7 +163,7 @@ async function reusable(
   const keys = await importKey(readFileSync(keyFile, "utf8"));
   const fits =
     cert.subject === new x509.Name(subjectOf(spec)).toString() &&
-    JSON.stringify(sansOf(cert)) === JSON.stringify(wantedSans(spec, publicAddresses)) &&
+    JSON.stringify(sansOf(cert)) === JSON.stringify(wantedSans(spec)) &&
     cert.notAfter.getTime() - Date.now() > renewBefore &&
     (await cert.verify(ca ? { publicKey: ca.cert.publicKey, signatureOnly: true } : { signatureOnly: true })) &&
     !caReissued;
@@ -186,7 +175,7 @@ async function reusable(
 }
 
 /** A new key and certificate for `spec`: self-signed for a CA, else signed by `ca`. */
-async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["config"]["pki"], publicAddresses: string[]) {
+async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["config"]["pki"]) {
   const now = Date.now();
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
   const validity = {
@@ -213,7 +202,7 @@ async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["confi
       ],
     });
   } else {
-    const ips = [...spec.ipAddresses, ...(spec.publicAddresses ? publicAddresses : [])];
+    const ips = spec.ipAddresses;
     const sans = [
       ...spec.dnsNames.map((value) => ({ type: "dns" as const, value })),
       ...ips.map((value) => ({ type: "ip" as const, value })),
@@ -243,11 +232,7 @@ async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["confi
 }
 
 /** Every certificate and key of the cluster: reused where it still fits, issued where not. */
-async function issueAll(
-  cluster: Cluster,
-  dir: string,
-  publicAddresses: string[],
-): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
+async function issueAll(cluster: Cluster, dir: string): Promise<{ certs: Map<string, LocalCert>; issued: string[] }> {
   const { pki } = cluster.config;
   const certs = new Map<string, LocalCert>();
   const parsed = new Map<string, Parsed>();
@@ -270,8 +255,8 @@ async function issueAll(
       continue;
     }
 
-    const kept = await reusable(spec, dir, ca, issued.includes(spec.ca ?? ""), publicAddresses, pki.renewBeforeDays * DAY);
-    const got = kept ?? (await issue(spec, ca, pki, publicAddresses));
+    const kept = await reusable(spec, dir, ca, issued.includes(spec.ca ?? ""), pki.renewBeforeDays * DAY);
+    const got = kept ?? (await issue(spec, ca, pki));
     if (!kept) {
       writeFile(keyFile, got.pem.key, 0o600);
       writeFile(join(dir, `${spec.name}.crt`), got.pem.cert, 0o644);

@@ -8,22 +8,20 @@
 //                             Name (etcd's grpc-proxy refuses a client certificate that has one)
 //   etcd-proxy-server-<g>     what the proxy serves on 127.0.0.1:2379
 //   etcd-node-client-<g>      what node services (flannel, register_node) present to the proxy
-//   apiserver-etcd-client     what the API servers present to their local proxy
-// kubernetes CA signs (and its key is on masters: the controller-manager signs kubelet CSRs)
-//   apiserver-<i>             master i's serving certificate: its address, 127.0.0.1 (the local
-//                             load balancer), the public addresses and API name, kubernetes.default…
-//   apiserver-kubelet-client  the API servers' client certificate towards kubelets
-//   controller-manager, scheduler           component client certificates
+//   apiserver-etcd-client     what the API servers present to the members
+// kubernetes CA (its key is on masters: the controller-manager signs kubelet CSRs) signs
 //   admin                     day-to-day administrator (slipway:cluster-admins → cluster-admin)
-//   super-admin               break-glass administrator (system:masters); on masters for bootstrap
-//   kubelet-master-<i>        master i's kubelet (system:node:<name>); workers join with a token
-// front-proxy CA signs front-proxy-client (the aggregation layer)
+//   super-admin               break-glass administrator (system:masters), an output only
+// front-proxy CA: the aggregation layer's (its key is on masters too)
 // service-account: a key pair that signs service account tokens
+// Each master issues the rest itself from these CAs (masterCerts, scripts/kube-certs.sh): its API
+// server certificate and the control plane's client certificates — renewed there, never in
+// user_data.
 //
 // A node group is "etcd", "master" or "pool-<name>": every machine of a group shares its etcd
 // client certificates (a worker pool boots one config for all its machines).
 import type { Cluster } from "../../clusters/model/load";
-import { dnsNames, publicApiEndpoints } from "../../clusters/model/names";
+import { dnsNames } from "../../clusters/model/names";
 
 export type Usage = "server_auth" | "client_auth";
 
@@ -37,10 +35,6 @@ export interface CertSpec {
   organizationalUnit?: string;
   dnsNames: string[];
   ipAddresses: string[];
-  /** how many apply-time public addresses (floating IPs, a load balancer) are added to the SANs */
-  publicAddresses?: number;
-  /** how many apply-time public DNS names (a load balancer's) are added to the SANs */
-  publicNames?: number;
   usages: Usage[];
 }
 
@@ -62,8 +56,6 @@ export const etcdMember = (i: number) => `etcd-member-${i}`;
 export const proxyClient = (g: NodeGroup) => `etcd-proxy-client-${g}`;
 export const proxyServer = (g: NodeGroup) => `etcd-proxy-server-${g}`;
 export const nodeClient = (g: NodeGroup) => `etcd-node-client-${g}`;
-export const apiserverCert = (i: number) => `apiserver-${i}`;
-export const kubeletMaster = (i: number) => `kubelet-master-${i}`;
 
 const leaf = (name: string, ca: string, s: Partial<CertSpec> & Pick<CertSpec, "usages">): CertSpec => ({
   name,
@@ -116,41 +108,70 @@ export function certSpecs(cluster: Cluster): CertSpec[] {
   );
 
   specs.push(caSpec(KUBE_CA, `${name} kubernetes CA`), caSpec(FRONT_PROXY_CA, `${name} front-proxy CA`));
-  const domain = config.kubernetes.clusterDomain;
-  const api = dnsNames(config)?.api;
-  for (const m of plan.masters)
-    specs.push(
-      leaf(apiserverCert(m.index), KUBE_CA, {
-        commonName: "kube-apiserver",
-        dnsNames: [
-          "kubernetes",
-          "kubernetes.default",
-          "kubernetes.default.svc",
-          `kubernetes.default.svc.${domain}`,
-          "localhost",
-          m.name,
-          ...(api ? [api] : []),
-        ],
-        ipAddresses: [m.ip, "127.0.0.1", plan.apiServiceIp],
-        publicAddresses: publicApiEndpoints(config).ips,
-        publicNames: publicApiEndpoints(config).names,
-        usages: ["server_auth"],
-      }),
-      leaf(kubeletMaster(m.index), KUBE_CA, { commonName: `system:node:${m.name}`, organization: "system:nodes", usages: ["client_auth"] }),
-    );
   specs.push(
-    leaf("apiserver-kubelet-client", KUBE_CA, { commonName: "kube-apiserver-kubelet-client", usages: ["client_auth"] }),
-    leaf("controller-manager", KUBE_CA, { commonName: "system:kube-controller-manager", usages: ["client_auth"] }),
-    leaf("scheduler", KUBE_CA, { commonName: "system:kube-scheduler", usages: ["client_auth"] }),
     // day-to-day administration: a group bound to cluster-admin (revocable by deleting the binding)
     leaf(ADMIN, KUBE_CA, { commonName: "slipway-admin", organization: CLUSTER_ADMINS, usages: ["client_auth"] }),
-    // break-glass: system:masters bypasses RBAC and cannot be revoked short of a new CA; on the
-    // masters for their bootstrap work, and a sensitive output
+    // break-glass: system:masters bypasses RBAC and cannot be revoked short of a new CA; a
+    // sensitive output only (masters issue their own for their bootstrap work)
     leaf(SUPER_ADMIN, KUBE_CA, { commonName: "slipway-super-admin", organization: "system:masters", usages: ["client_auth"] }),
-    leaf("front-proxy-client", FRONT_PROXY_CA, { commonName: "front-proxy-client", usages: ["client_auth"] }),
     { name: SERVICE_ACCOUNT, kind: "keypair", dnsNames: [], ipAddresses: [], usages: [] },
   );
   return specs;
+}
+
+/** A certificate a master issues itself from a CA it holds (scripts/kube-certs.sh). */
+export interface MasterCert {
+  /** <file>.crt / <file>.key in /etc/kubernetes/pki; "kubelet": the kubelet's first client certificate */
+  file: string;
+  /** the CA's file name (its .crt and .key are on the master) */
+  ca: "ca" | "front-proxy-ca";
+  /** as openssl -subj takes it: most significant first */
+  subject: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  /** the API's apply-time public addresses and names are added to the alternative names */
+  publicEndpoints?: boolean;
+  usage: "serverAuth" | "clientAuth";
+}
+
+/** What master `node` issues itself: its serving certificate and every control-plane client's. */
+export function masterCerts(cluster: Cluster, node: { name: string; ip: string }): MasterCert[] {
+  const { config, plan } = cluster;
+  const domain = config.kubernetes.clusterDomain;
+  const api = dnsNames(config)?.api;
+  const client = (file: string, subject: string, ca: MasterCert["ca"] = "ca"): MasterCert => ({
+    file,
+    ca,
+    subject,
+    dnsNames: [],
+    ipAddresses: [],
+    usage: "clientAuth",
+  });
+  return [
+    {
+      file: "apiserver",
+      ca: "ca",
+      subject: "/CN=kube-apiserver",
+      dnsNames: [
+        "kubernetes",
+        "kubernetes.default",
+        "kubernetes.default.svc",
+        `kubernetes.default.svc.${domain}`,
+        "localhost",
+        node.name,
+        ...(api ? [api] : []),
+      ],
+      ipAddresses: [node.ip, "127.0.0.1", plan.apiServiceIp],
+      publicEndpoints: true,
+      usage: "serverAuth",
+    },
+    client("apiserver-kubelet-client", "/CN=kube-apiserver-kubelet-client"),
+    client("controller-manager", "/CN=system:kube-controller-manager"),
+    client("scheduler", "/CN=system:kube-scheduler"),
+    client(SUPER_ADMIN, "/O=system:masters/CN=slipway-super-admin"),
+    client("front-proxy-client", "/CN=front-proxy-client", "front-proxy-ca"),
+    client("kubelet", `/O=system:nodes/CN=system:node:${node.name}`),
+  ];
 }
 
 /** The group a node target belongs to. */
@@ -177,9 +198,7 @@ export function pemBound(spec: CertSpec, kind: PemKind, issuer?: CertSpec): numb
     440 +
     [...attrs(spec), ...attrs(issuer)].reduce((n, a) => n + a.length + 11, 0) +
     spec.dnsNames.reduce((n, d) => n + d.length + 2, 0) +
-    6 * (spec.ipAddresses.length + (spec.publicAddresses ?? 0)) +
-    // a load balancer's DNS name: at most 100 characters
-    102 * (spec.publicNames ?? 0);
+    6 * spec.ipAddresses.length;
   const b64 = 4 * Math.ceil(der / 3);
   return b64 + Math.ceil(b64 / 64) + 64;
 }

@@ -65,6 +65,14 @@ const Openstack = z
         "Put an Octavia load balancer (with a floating IP) in front of the masters' API. Not needed for availability: every node " +
           "already balances over all masters locally; use it for one stable public API address.",
       ),
+    configStore: z
+      .enum(["inline", "swift"])
+      .default("inline")
+      .describe(
+        "Where machine configs go. inline: all in user_data (Nova takes 65,535 bytes, base64-counted). swift: a config over half " +
+          "of that is an object in a private Swift container of the cluster, and user_data a pointer Ignition follows (a temporary " +
+          "URL, the config's SHA-512 checked) — keeps headroom for masters and addons; needs Swift (with temporary URLs) in the cloud.",
+      ),
   })
   .describe("OpenStack settings.");
 

@@ -28,7 +28,7 @@ export function etcdMembers(ctx: MachineContext) {
     const values = terraformValues(ctx.pki, node.name, {
       "etcd-data": new Deferred(volume.id, 64, `volume id of ${node.name}-data`, "base64"),
     });
-    const userData = budget.record("etcd", terraformUserData(cluster, { role: "etcd", index: i }, values)).text;
+    const userData = ctx.configs.place(budget, "etcd", node.name, terraformUserData(cluster, { role: "etcd", index: i }, values)).text;
     const { instance } = fixedMachine(ctx, `etcd_${i}`, node, config.etcd.flavor, group, userData);
     new ComputeVolumeAttachV2(stack, `etcd_${i}_data_attach`, { instanceId: instance.id, volumeId: volume.id });
     return { node, instance, volume };

@@ -7,6 +7,7 @@ import type { NodePlan } from "../../clusters/model/plan";
 import type { TerraformPki } from "../pki";
 import type { UserDataBudget } from "../userdata";
 import type { OpenstackClusterConfig } from "./cloud";
+import type { SwiftConfigStore } from "./configs";
 import { ComputeInstanceV2, type ComputeInstanceV2Config } from "./gen/compute-instance-v2";
 import type { ComputeServergroupV2 } from "./gen/compute-servergroup-v2";
 import { NetworkingPortV2 } from "./gen/networking-port-v2";
@@ -25,6 +26,8 @@ export interface MachineContext {
   image: string;
   pki: TerraformPki;
   budget: UserDataBudget;
+  /** where configs over half the user_data limit go (openstack.configStore) */
+  configs: SwiftConfigStore;
   keyPair?: string;
 }
 

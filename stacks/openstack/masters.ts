@@ -14,8 +14,10 @@ export function masters(ctx: MachineContext, api: PublicApi) {
     policies: [config.openstack.serverGroupPolicy],
   });
   return cluster.plan.masters.map((node, i) => {
-    const userData = budget.record(
+    const userData = ctx.configs.place(
+      budget,
       "master",
+      node.name,
       terraformUserData(cluster, { role: "master", index: i }, terraformValues(ctx.pki, node.name)),
     ).text;
     const { port, instance } = fixedMachine(ctx, `master_${i}`, node, config.masters.flavor, group, userData);

@@ -14,6 +14,7 @@ import { etcdMembers } from "./etcd";
 import { ComputeKeypairV2 } from "./gen/compute-keypair-v2";
 import { OpenstackProvider } from "./gen/provider";
 import { image } from "./image";
+import { SwiftConfigStore } from "./configs";
 import type { MachineContext } from "./machines";
 import { masters } from "./masters";
 import { network } from "./network";
@@ -50,6 +51,7 @@ export class OpenstackClusterStack extends TerraformStack {
       image: image(this, config),
       pki,
       budget: this.budget,
+      configs: new SwiftConfigStore(this, config.name, config.openstack.configStore === "swift"),
       ...(keyPair ? { keyPair: keyPair.name } : {}),
     };
 

@@ -9,8 +9,8 @@
 //   "expected … to be a symlink but it is a file"); an `-updated.pem` link is removed, a new one
 //   made to the new file and renamed over `-current.pem` (an atomic switch).
 import { spawnSync } from "node:child_process";
-import { lstatSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, readFileSync, readlinkSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { join, posix } from "node:path";
 
 const stamp = (d: Date) => d.toISOString().slice(0, 19).replace("T", "-").replace(/:/g, "-");
 
@@ -66,7 +66,8 @@ export class ClientGoStore {
       const host = this.at(p);
       const st = lstatSync(host, { throwIfNoEntry: false });
       if (!st?.isSymbolicLink()) return host;
-      p = require("node:fs").readlinkSync(host);
+      const target = readlinkSync(host);
+      p = target.startsWith("/") ? target : posix.join(posix.dirname(p), target);
     }
     throw new Error(`${machinePath}: link loop`);
   }

@@ -1,8 +1,8 @@
 // Evaluates the Terraform template strings Slipway synthesizes for user_data, for tests: literal
 // text with `$${`/`%%{` escapes and `${ expression }` interpolations, where expressions use only
 // string literals, numbers, lists, references, a parenthesised division and the functions join,
-// replace, urlencode, base64decode, base64encode, base64gzip, sha256, substr, format (%s, %d) and
-// floor.
+// replace, urlencode, base64decode, base64encode, base64gzip, sha256, sha512, substr, format (%s, %d)
+// and floor.
 // Anything else is an error, so a change in what synthesis emits cannot slip past unevaluated.
 // (Where the real terraform binary exists, test/userdata.test.ts also evaluates with it.)
 import { createHash } from "node:crypto";
@@ -56,6 +56,7 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   replace: ([s, from, to]) => (s as string).split(from as string).join(to as string),
   base64gzip: ([s]) => gzipSync(Buffer.from(s as string, "utf8")).toString("base64"),
   sha256: ([s]) => createHash("sha256").update(String(s), "utf8").digest("hex"),
+  sha512: ([s]) => createHash("sha512").update(String(s), "utf8").digest("hex"),
   substr: ([s, offset, length]) => String(s).substr(Number(offset), Number(length)),
   floor: ([n]) => Math.floor(Number(n)),
   format: ([spec, ...args]) => {

@@ -85,13 +85,16 @@ export function ignitionApply(config: string, root: string, opts: { caFile?: str
       "--neednet",
       join(work.dir, "neednet"),
     ];
+    const tls = opts.caFile ? { SSL_CERT_FILE: opts.caFile } : {};
+    // the fetch stage follows a config.replace pointer (Swift, S3): it needs the CA as well
     const fetch = spawnSync(IGNITION_BIN, [...common, "--stage", "fetch"], {
-      env: { ...process.env, IGNITION_CONFIG_FILE: cfg },
+      env: { ...process.env, IGNITION_CONFIG_FILE: cfg, ...tls },
       encoding: "utf8",
+      timeout: 120_000,
     });
     if (fetch.status !== 0) throw new Error(`ignition fetch stage failed:\n${fetch.stdout}${fetch.stderr}`);
     const files = spawnSync(IGNITION_BIN, [...common, "--stage", "files", "--root", root], {
-      env: { ...process.env, PATH: `${stub}:${process.env.PATH}`, ...(opts.caFile ? { SSL_CERT_FILE: opts.caFile } : {}) },
+      env: { ...process.env, PATH: `${stub}:${process.env.PATH}`, ...tls },
       encoding: "utf8",
       timeout: 120_000,
     });

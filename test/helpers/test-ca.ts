@@ -2,7 +2,7 @@
 // by it (ECDSA P-256, valid two days), with the real openssl: for TLS servers on loopback that
 // a client trusts only when told to (SSL_CERT_FILE, OS_CACERT, --cacert).
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface TestCa {
@@ -17,6 +17,7 @@ function openssl(args: string[], cwd: string): void {
 }
 
 export function testCa(dir: string, name = "slipway test CA"): TestCa {
+  mkdirSync(dir, { recursive: true });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   const ca = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"];
   openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", `/CN=${name}`, ...ca], dir);

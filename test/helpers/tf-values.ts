@@ -2,6 +2,8 @@
 // certificates, keys, the join seed and rotation time, volume ids and each.key. Anything else is an
 // error.
 import type { LocalPki } from "../../bootstrap/pki/local";
+import { evalTemplate } from "./hcl-eval";
+import { decodeDataUrl } from "./ignition";
 
 export function tfResolver(
   pki: LocalPki,
@@ -9,6 +11,8 @@ export function tfResolver(
   volumes = { data: "/dev/vdb", logs: "/dev/vdc" },
   /** when time_rotating last moved (render's `now`) */
   rotated: Date = new Date(),
+  /** the API's public addresses, as render's publicAddresses: the masters' first, then a load balancer's */
+  apiAddresses: string[] = [],
 ) {
   return (ref: string): string => {
     const get = (name: string) => {
@@ -27,6 +31,54 @@ export function tfResolver(
     if (/^(openstack_blockstorage_volume_v3|aws_ebs_volume)\.etcd_\d+_data\.id$/.test(ref)) return volumes.data;
     if (/^openstack_blockstorage_volume_v3\.pool_[a-z0-9-]+_logs\[each\.key\]\.id$/.test(ref)) return volumes.logs;
     if (ref === "each.key") return hostname;
+    m = /^(?:openstack_networking_floatingip_v2\.(?:master_(\d+)_fip|api_lb_fip)\.address|aws_eip\.master_(\d+)_ip\.public_ip)$/.exec(ref);
+    if (m) {
+      const address = apiAddresses[(m[1] ?? m[2]) ? Number(m[1] ?? m[2]) : apiAddresses.length - 1];
+      if (address === undefined) throw new Error(`no public address given for ${ref}`);
+      return address;
+    }
     throw new Error(`unexpected reference in user_data: ${ref}`);
   };
+}
+
+/**
+ * A file of a machine config that synthesis put into an object store (S3 or Swift), as Terraform
+ * would fill it in: references to public addresses become `addresses[i]` (the load balancer's,
+ * the last), a load balancer's DNS name becomes `lbName`; anything else is an error.
+ */
+export function servedConfigFile(
+  tf: { resource: Record<string, Record<string, Record<string, unknown>>> },
+  object: string,
+  path: string,
+  o: { addresses?: string[]; lbName?: string } = {},
+): string {
+  const content = (tf.resource.aws_s3_object?.[object] ?? tf.resource.openstack_objectstorage_object_v1?.[object])?.content;
+  if (typeof content !== "string") throw new Error(`no object ${object}`);
+  // certificates and keys: stand-ins (only their presence matters here)
+  const config = evalTemplate(content, (ref) => {
+    const m = /^(?:openstack_networking_floatingip_v2\.(?:master_(\d+)_fip|api_lb_fip)\.address|aws_eip\.master_(\d+)_ip\.public_ip)$/.exec(
+      ref,
+    );
+    const addresses = o.addresses ?? [];
+    if (m) return addresses[(m[1] ?? m[2]) ? Number(m[1] ?? m[2]) : addresses.length - 1] ?? "";
+    if (ref === "aws_lb.api_lb.dns_name") return o.lbName ?? "";
+    if (/^(tls_|random_|time_rotating|aws_ebs_volume|openstack_blockstorage)/.test(ref)) return "stand-in";
+    throw new Error(`unexpected reference ${ref}`);
+  });
+  const file = (
+    JSON.parse(config) as { storage: { files: { path: string; contents: { source: string; compression?: string } }[] } }
+  ).storage.files.find((f) => f.path === path);
+  if (!file) throw new Error(`${path} is not in ${object}`);
+  return decodeDataUrl(file.contents.source, file.contents.compression).toString("utf8");
+}
+
+/** The alternative names a master's certs.spec asks for one certificate (`file`) to carry. */
+export function specSans(spec: string, file = "apiserver"): string[] {
+  return (
+    spec
+      .split("\n")
+      .find((l) => l.startsWith(`${file}|`))
+      ?.split("|")[3]
+      ?.split(",") ?? []
+  );
 }

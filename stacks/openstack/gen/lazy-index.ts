@@ -18,6 +18,9 @@ Object.defineProperty(exports, 'networkingRouterV2', { get: function () { return
 Object.defineProperty(exports, 'networkingSecgroupRuleV2', { get: function () { return require('./networking-secgroup-rule-v2'); } });
 Object.defineProperty(exports, 'networkingSecgroupV2', { get: function () { return require('./networking-secgroup-v2'); } });
 Object.defineProperty(exports, 'networkingSubnetV2', { get: function () { return require('./networking-subnet-v2'); } });
+Object.defineProperty(exports, 'objectstorageContainerV1', { get: function () { return require('./objectstorage-container-v1'); } });
+Object.defineProperty(exports, 'objectstorageObjectV1', { get: function () { return require('./objectstorage-object-v1'); } });
+Object.defineProperty(exports, 'objectstorageTempurlV1', { get: function () { return require('./objectstorage-tempurl-v1'); } });
 Object.defineProperty(exports, 'dataOpenstackImagesImageV2', { get: function () { return require('./data-openstack-images-image-v2'); } });
 Object.defineProperty(exports, 'dataOpenstackLbFlavorV2', { get: function () { return require('./data-openstack-lb-flavor-v2'); } });
 Object.defineProperty(exports, 'dataOpenstackNetworkingNetworkV2', { get: function () { return require('./data-openstack-networking-network-v2'); } });
