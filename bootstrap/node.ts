@@ -18,6 +18,8 @@ export interface NodeValues {
   joinToken(pool: string): { id: Text; secret: Text };
   /** the seed every pool's tokens derive from (masters only) */
   joinSeed: Text;
+  /** 32 random bytes, base64: the key the API servers encrypt Secrets in etcd with (masters only) */
+  encryptionKey: Text;
   /** the API's public addresses and names, known at apply time (masters' serving certificates) */
   apiEndpoints: { ips: Text[]; names: Text[] };
   /** the id of a volume the stack attaches to this machine, or a /dev path */

@@ -41,6 +41,7 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
       volume: () => "",
       joinToken: () => ({ id: "", secret: "" }),
       joinSeed: "",
+      encryptionKey: "",
       apiEndpoints: { ips: [], names: [] },
     });
     return ctx.node?.name ?? "";
@@ -49,7 +50,7 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
 }
 
 export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
-  const { certs, issued, joinSeed } = await localPki(cluster, opts.pkiDir);
+  const { certs, issued, joinSeed, encryptionKey } = await localPki(cluster, opts.pkiDir);
   const period = joinPeriod((opts.now ?? new Date()).getTime() / 1000, cluster.config.kubernetes.joinTokenDays);
   const hostname = hostnameOf(cluster, opts.target, opts.index);
   // machines of a group the cloud scales are named by the cloud, as on the Terraform path
@@ -66,6 +67,7 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
     // the token of the current period (the masters accept it for two periods)
     joinToken: (pool) => joinToken(joinSeed, pool, period),
     joinSeed,
+    encryptionKey,
     apiEndpoints: { ips: opts.publicAddresses ?? [], names: [] },
     volume: (purpose) =>
       purpose === "etcd-data"

@@ -83,3 +83,14 @@ export function clusterImages(version: string): { name: string; runs: string; im
 export function imageRef(i: PinnedImage): string {
   return i.digest ? `${i.ref}@${i.digest}` : i.ref;
 }
+
+/** Slipway's own version (package.json): part of what the masters record as applied. */
+export const SLIPWAY_VERSION = (require("../package.json") as { version: string }).version;
+
+/**
+ * The version of the bootstrap objects (kube-proxy, CoreDNS, RBAC) a master carries:
+ * `<kubernetes>+slipway.<slipway>`. Masters apply them only over an older one (kube-bootstrap.sh).
+ */
+export function bootstrapVersion(kubernetesVersion: string): string {
+  return `${kubernetesVersion.replace(/^v/, "")}+slipway.${SLIPWAY_VERSION}`;
+}

@@ -5,6 +5,7 @@
 // pki.renewBeforeDays before it expires. Also the seed of the workers' join tokens (hashicorp/random)
 // and their rotation period (hashicorp/time).
 import { Password } from "@cdktf/provider-random/lib/password";
+import { Bytes } from "@cdktf/provider-random/lib/bytes";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { Rotating } from "@cdktf/provider-time/lib/rotating";
@@ -95,11 +96,20 @@ export class TerraformPki {
     new TimeProvider(stack, "time", {});
     this.joinTokenDays = cluster.config.kubernetes.joinTokenDays;
     this.seed = new Password(stack, "join_seed", { length: 32, special: false, upper: false });
+    // the API servers' key for Secrets at rest: made once, kept in state (changing it would make
+    // every Secret unreadable)
+    this.secretsKey = new Bytes(stack, "secrets_key", { length: 32 });
     this.joinPeriod = new Rotating(stack, "join_period", { rotationDays: this.joinTokenDays });
   }
 
   private readonly joinTokenDays: number;
   private readonly seed: Password;
+  private readonly secretsKey: Bytes;
+
+  /** The Secrets encryption key (32 bytes, base64: 44 characters). */
+  get encryptionKey(): Deferred {
+    return new Deferred(this.secretsKey.base64, 44, "Secrets encryption key", "base64");
+  }
   private readonly joinPeriod: Rotating;
 
   /** The seed as a deferred value (masters derive every pool's tokens from it). */

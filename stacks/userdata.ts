@@ -76,6 +76,7 @@ export function terraformValues(
     pem: (name, kind) => pki.pem(name, kind),
     joinToken: (pool) => pki.joinToken(pool),
     joinSeed: pki.joinSeed,
+    encryptionKey: pki.encryptionKey,
     apiEndpoints: pki.apiEndpoints,
     volume: (purpose) => {
       const v = volumes[purpose];

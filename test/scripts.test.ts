@@ -1,10 +1,11 @@
 // The node scripts, run for real: prepare-volume against a loop device (a real block device with
 // real mkfs and mount), and shellcheck on all of them.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { ROOT, tmp } from "./helpers/clusters";
+import { renderNode } from "../bootstrap/render";
+import { bakedDemoCluster, ROOT, tmp } from "./helpers/clusters";
 
 const SCRIPT = join(ROOT, "bootstrap", "scripts", "prepare-volume.sh");
 const work = tmp("slipway-scripts-");
@@ -78,6 +79,42 @@ describe("prepare-volume", () => {
     const r = prepare("0f7f2b1e-7a8a-4a52-9b55-000000000000", join(work.dir, "never"), { PREPARE_VOLUME_TIMEOUT: "1" });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("volume 0f7f2b1e-7a8a-4a52-9b55-000000000000 did not appear within 1s");
+  });
+});
+
+describe("prepare-volume waiting for a slow attach (the etcd data volume's settings)", () => {
+  const late = `/dev/slipway-test-late-${process.pid}`;
+  afterAll(() => rmSync(late, { force: true }));
+
+  it("waits as long as it takes, says so, and mounts the volume once it is there", async () => {
+    const unit = (await renderNode(bakedDemoCluster(), { target: { role: "etcd", index: 0 }, pkiDir: join(work.dir, "pki") })).config;
+    const etcdData = (JSON.parse(unit) as { systemd: { units: { name: string; contents?: string }[] } }).systemd.units.find(
+      (u) => u.name === "etcd-data.service",
+    )?.contents as string;
+    const timeout = /^Environment=PREPARE_VOLUME_TIMEOUT=(\d+)$/m.exec(etcdData)?.[1] as string;
+    expect(timeout).toBe("0");
+    expect(etcdData).toMatch(/^TimeoutStartSec=infinity$/m);
+    const dev = loopDevice(64);
+    const mnt = join(work.dir, "late");
+    const child = spawn("bash", [SCRIPT, late, mnt, "test-data"], {
+      env: { ...process.env, PREPARE_VOLUME_TIMEOUT: timeout, PREPARE_VOLUME_SAY_EVERY: "1", PREPARE_VOLUME_POLL: "0.2" },
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d;
+    });
+    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(child.exitCode).toBe(null); // still waiting, not failed
+      expect(out).toContain(`still waiting for volume ${late} to be attached`);
+      symlinkSync(dev, late); // the attach completes
+      expect(await exited).toBe(0);
+      mounts.push(mnt);
+      expect(sh("findmnt", ["-n", "-o", "SOURCE", mnt]).stdout.trim()).toBe(dev);
+    } finally {
+      if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
+    }
   });
 });
 

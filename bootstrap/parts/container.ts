@@ -26,6 +26,8 @@ export interface ContainerService {
   stopSeconds?: number;
   /** more [Service] settings */
   service?: string[];
+  /** more [Unit] settings */
+  unitExtra?: string[];
 }
 
 export function containerService(b: IgnitionBuilder, s: ContainerService): void {
@@ -36,6 +38,7 @@ export function containerService(b: IgnitionBuilder, s: ContainerService): void 
     `Requires=${["docker.service", ...(s.requires ?? [])].join(" ")}`,
     `After=${["docker.service", ...s.after].join(" ")}`,
     `Wants=${s.wants.join(" ")}`,
+    ...(s.unitExtra ?? []),
     "",
     "[Service]",
     ...(s.imagesEnv ? [`EnvironmentFile=${PATHS.env}/images.env`] : []),

@@ -10,6 +10,16 @@ import type { NodeContext, Part } from "../node";
 import { FRONT_PROXY_CA, KUBE_CA, SERVICE_ACCOUNT, SUPER_ADMIN } from "../pki/spec";
 import { imageRef, kubeImage } from "../versions";
 import { API_LB_SERVER } from "./api-lb";
+import {
+  AUDIT_DIR,
+  admissionConfig,
+  APISERVER_DIR,
+  APISERVER_FILES,
+  apiserverConfigFlags,
+  auditPolicy,
+  authenticationConfig,
+  encryptionConfig,
+} from "./apiserver-config";
 import { certPair, PATHS } from "./files";
 
 const pki = (f: string) => `${PATHS.kubePki}/${f}`;
@@ -23,34 +33,46 @@ export const KUBECONFIGS = {
   superAdmin: `${PATHS.kube}/super-admin.conf`,
 } as const;
 
-type Mount = { name: string; path: string; type: "Directory" | "File" | "DirectoryOrCreate" };
+type Mount = { name: string; path: string; type: "Directory" | "File" | "DirectoryOrCreate"; writable?: boolean };
+
+/**
+ * The controller-manager and the scheduler run as users of their own (their secure ports as ids,
+ * no such user exists on Flatcar): the files they read are theirs (Ignition sets the owner;
+ * kube-certs the owner of the keys it issues). The API server stays root: it binds no low port,
+ * but reads etcd's and every CA's files, which stay root's.
+ */
+export const CONTROL_PLANE_USERS = { "kube-controller-manager": 10257, "kube-scheduler": 10259 } as const;
+const asUser = (name: keyof typeof CONTROL_PLANE_USERS) => ({ user: { id: CONTROL_PLANE_USERS[name] } });
 const PKI_MOUNTS: Mount[] = [
   { name: "pki", path: PATHS.kubePki, type: "Directory" },
   { name: "ca-certs", path: "/etc/ssl/certs", type: "Directory" },
 ];
 
 function staticPod(name: string, image: string, args: string[], mounts: Mount[], probe: { port: number; path: string }): Pod {
+  const uid = (CONTROL_PLANE_USERS as Record<string, number>)[name];
+  const httpGet = { host: "127.0.0.1", port: probe.port, path: probe.path, scheme: "HTTPS" as const };
   const pod = new Pod({
     metadata: { name, namespace: "kube-system", labels: { component: name, tier: "control-plane" } },
     spec: {
       hostNetwork: true,
       priorityClassName: "system-node-critical",
       priority: 2000001000,
-      securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        seccompProfile: { type: "RuntimeDefault" },
+        ...(uid ? { runAsUser: uid, runAsGroup: uid, runAsNonRoot: true } : {}),
+      },
       containers: [
         {
           name,
           image,
           command: [name, ...args],
           resources: { requests: { cpu: name === "kube-apiserver" ? "250m" : "100m" } },
-          livenessProbe: {
-            httpGet: { host: "127.0.0.1", port: probe.port, path: probe.path, scheme: "HTTPS" },
-            initialDelaySeconds: 10,
-            periodSeconds: 10,
-            timeoutSeconds: 15,
-            failureThreshold: 8,
-          },
-          volumeMounts: mounts.map((m) => ({ name: m.name, mountPath: m.path, readOnly: true })),
+          // a slow first start (etcd still electing, a cold image cache) is not a failure: four
+          // minutes to come up, then the liveness probe takes over
+          startupProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 24 },
+          livenessProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 },
+          ...(uid ? { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } } : {}),
+          volumeMounts: mounts.map((m) => ({ name: m.name, mountPath: m.path, readOnly: !m.writable })),
         },
       ],
       volumes: mounts.map((m) => ({ name: m.name, hostPath: { path: m.path, type: m.type } })),
@@ -98,8 +120,14 @@ export function apiserverPod(ctx: NodeContext): Pod {
       `--service-account-signing-key-file=${pki("sa.key")}`,
       `--service-cluster-ip-range=${config.network.services}`,
       "--profiling=false",
+      ...apiserverConfigFlags(ctx),
     ],
-    [...PKI_MOUNTS, { name: "etcd-certs", path: PATHS.etcdTls, type: "Directory" }],
+    [
+      ...PKI_MOUNTS,
+      { name: "etcd-certs", path: PATHS.etcdTls, type: "Directory" },
+      { name: "config", path: APISERVER_DIR, type: "Directory" },
+      { name: "audit", path: AUDIT_DIR, type: "DirectoryOrCreate", writable: true },
+    ],
     { port: PORTS.apiserver, path: "/livez" },
   );
 }
@@ -159,10 +187,11 @@ export const controlPlanePart: Part = {
     if (!node) throw new Error("the control plane runs on a planned master");
     const dir = PATHS.kubePki;
     // the cluster CA's key: the controller-manager signs kubelet certificates with it
-    b.file(`${dir}/ca.key`, ctx.values.pem(KUBE_CA, "key"), { mode: 0o600 });
+    b.file(`${dir}/ca.key`, ctx.values.pem(KUBE_CA, "key"), { mode: 0o600, ...asUser("kube-controller-manager") });
     b.file(`${dir}/front-proxy-ca.crt`, ctx.values.pem(FRONT_PROXY_CA, "cert"), { mode: 0o644 });
-    // the public key is derived from it on the machine (kube-certs)
-    b.file(`${dir}/sa.key`, ctx.values.pem(SERVICE_ACCOUNT, "key"), { mode: 0o600 });
+    // the controller-manager signs service-account tokens with it; the public key is derived on
+    // the machine (kube-certs)
+    b.file(`${dir}/sa.key`, ctx.values.pem(SERVICE_ACCOUNT, "key"), { mode: 0o600, ...asUser("kube-controller-manager") });
     // the only control-plane certificate from outside: the etcd CA's key is not on masters
     certPair(b, ctx, "apiserver-etcd-client", "apiserver-etcd-client", dir);
 
@@ -175,8 +204,18 @@ export const controlPlanePart: Part = {
         user,
         credentials: { certFile: `${dir}/${cert}.crt`, keyFile: `${dir}/${cert}.key` },
       });
-    b.file(KUBECONFIGS.controllerManager, kc("system:kube-controller-manager", "controller-manager"), { mode: 0o600 });
-    b.file(KUBECONFIGS.scheduler, kc("system:kube-scheduler", "scheduler"), { mode: 0o600 });
+    b.file(KUBECONFIGS.controllerManager, kc("system:kube-controller-manager", "controller-manager"), {
+      mode: 0o600,
+      ...asUser("kube-controller-manager"),
+    });
+    b.file(KUBECONFIGS.scheduler, kc("system:kube-scheduler", "scheduler"), { mode: 0o600, ...asUser("kube-scheduler") });
+
+    b.directory(APISERVER_DIR, 0o700);
+    b.file(APISERVER_FILES.encryption, encryptionConfig(ctx.values.encryptionKey), { mode: 0o600 });
+    b.file(APISERVER_FILES.authentication, `${JSON.stringify(authenticationConfig())}\n`, { mode: 0o600 });
+    b.file(APISERVER_FILES.admission, `${JSON.stringify(admissionConfig(ctx))}\n`, { mode: 0o600 });
+    b.file(APISERVER_FILES.auditPolicy, `${JSON.stringify(auditPolicy())}\n`, { mode: 0o600 });
+    b.directory(AUDIT_DIR, 0o700);
     b.file(KUBECONFIGS.superAdmin, kc("slipway-super-admin", SUPER_ADMIN), { mode: 0o600 });
 
     for (const pod of [apiserverPod(ctx), controllerManagerPod(ctx), schedulerPod(ctx)])

@@ -6,11 +6,13 @@
 import { PORTS } from "../../clusters/model/ports";
 import type { Part } from "../node";
 import { ETCD_CA, etcdMember } from "../pki/spec";
-import { certPair, envFile, etcdCaFile, PATHS, script } from "./files";
+import { certPair, envFile, etcdCaFile, PATHS, script, UNIT_PATH } from "./files";
 import { containerService, unitVar } from "./container";
 
 export const ETCD_DATA = "/var/lib/etcd";
 export const ETCD_ENV = "/etc/etcd/etcd.env";
+/** etcd-join's decision for this start: ETCD_* overrides (empty when etcd.env stands) */
+export const ETCD_JOIN_ENV = "/run/etcd/join.env";
 /** etcd's own metrics and /health, only on the machine itself */
 export const ETCD_METRICS = "http://127.0.0.1:2381";
 
@@ -61,6 +63,9 @@ export const etcdMemberPart: Part = {
     b.file(ETCD_ENV, envFile(etcdEnv(ctx)));
     b.file(`${PATHS.env}/volumes.env`, ["ETCD_DATA_VOLUME=", ctx.values.volume("etcd-data"), "\n"]);
     const prepare = script(b, "prepare-volume");
+    const join = script(b, "etcd-join");
+    const tls = PATHS.etcdTls;
+    const others = ctx.cluster.plan.etcd.filter((m) => m.index !== node.index);
 
     b.unit(
       "etcd-data.service",
@@ -74,6 +79,9 @@ Before=etcd-member.service
 Type=oneshot
 RemainAfterExit=true
 EnvironmentFile=${PATHS.env}/volumes.env
+# a slow attach is waited for, however long: etcd must not start without its volume
+Environment=PREPARE_VOLUME_TIMEOUT=0
+TimeoutStartSec=infinity
 ExecStart=${prepare} \${ETCD_DATA_VOLUME} ${ETCD_DATA} etcd-data
 
 [Install]
@@ -91,14 +99,30 @@ RequiredBy=etcd-member.service
       after: ["etcd-data.service", "network-online.target"],
       wants: ["network-online.target"],
       imagesEnv: true,
+      // never on the root disk: the unit needs the volume mounted, and etcd-join checks it
+      unitExtra: [`RequiresMountsFor=${ETCD_DATA}`],
+      pre: [join],
       run: [
         `--env-file ${ETCD_ENV}`,
+        `--env-file ${ETCD_JOIN_ENV}`,
         `--volume ${PATHS.etcdTls}:${PATHS.etcdTls}:ro`,
         `--volume ${ETCD_DATA}:${ETCD_DATA}`,
         `${unitVar("ETCD_IMAGE")} /usr/local/bin/etcd`,
       ],
       stopSeconds: 30,
-      service: ["TimeoutStopSec=45", "LimitNOFILE=65536"],
+      service: [
+        "TimeoutStopSec=45",
+        "LimitNOFILE=65536",
+        // etcd-join reads the member's settings and asks the other members with its certificate
+        `EnvironmentFile=${ETCD_ENV}`,
+        UNIT_PATH,
+        `Environment=ETCD_MOUNT=${ETCD_DATA}`,
+        `Environment=JOIN_ENV=${ETCD_JOIN_ENV}`,
+        `Environment=ETCD_JOIN_PEERS=${others.map((m) => `https://${m.ip}:${PORTS.etcdClient}`).join(",")}`,
+        `Environment=ETCDCTL_CACERT=${tls}/ca.crt`,
+        `Environment=ETCDCTL_CERT=${tls}/member.crt`,
+        `Environment=ETCDCTL_KEY=${tls}/member.key`,
+      ],
     });
 
     // A failed check leaves etcd-health.service failed: visible in `systemctl --failed` and to

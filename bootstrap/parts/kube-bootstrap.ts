@@ -1,8 +1,10 @@
 // On masters: the cluster's bootstrap objects (bootstrap/kube/manifests.ts), applied by
-// kube-bootstrap.service once the API answers (the join tokens: parts/join.ts).
+// kube-bootstrap.service once the API answers and once per version (scripts/kube-bootstrap.sh
+// says how; the join tokens: parts/join.ts).
 import { corednsObjects, kubeProxyObjects, list, rbacObjects } from "../kube/manifests";
 import type { Part } from "../node";
 import { KUBECONFIGS } from "./control-plane";
+import { bootstrapVersion } from "../versions";
 import { PATHS, script, UNIT_PATH } from "./files";
 
 export const BOOTSTRAP_DIR = `${PATHS.kube}/bootstrap`;
@@ -28,9 +30,12 @@ RemainAfterExit=true
 ${UNIT_PATH}
 Environment=KUBECONFIG=${KUBECONFIGS.superAdmin}
 Environment=KUBE_BOOTSTRAP_DIR=${BOOTSTRAP_DIR}
+Environment=BOOTSTRAP_VERSION=${bootstrapVersion(ctx.cluster.config.kubernetes.version)}
 ExecStart=${run}
 Restart=on-failure
 RestartSec=10
+# 3: objects others changed since conflict with this version's; retrying would not change that
+RestartPreventExitStatus=3
 TimeoutStartSec=0
 
 [Install]

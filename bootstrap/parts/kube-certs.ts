@@ -5,10 +5,17 @@
 import type { Text } from "../ignition/builder";
 import type { NodeContext, Part } from "../node";
 import { FRONT_PROXY_CA, masterCerts } from "../pki/spec";
+import { CONTROL_PLANE_USERS } from "./control-plane";
 import { KUBELET } from "./kubelet";
 import { PATHS, script, UNIT_PATH } from "./files";
 
 export const CERT_SPEC = `${PATHS.kubePki}/certs.spec`;
+
+/** Keys read by a control-plane component that runs as a user of its own: that user owns them. */
+const KEY_OWNERS: Record<string, number> = {
+  "controller-manager": CONTROL_PLANE_USERS["kube-controller-manager"],
+  scheduler: CONTROL_PLANE_USERS["kube-scheduler"],
+};
 
 /** The days a master-issued certificate lives; it is renewed pki.renewBeforeDays before its end. */
 export function masterCertDays(pki: { certValidityDays: number; renewBeforeDays: number }): { days: number; renew: number } {
@@ -27,7 +34,8 @@ function specLines(ctx: NodeContext): Text {
       for (const name of ctx.values.apiEndpoints.names) sans.push(["DNS:", name]);
     }
     const joined: Text[] = sans.flatMap((s, i) => (i ? [",", s] : [s]));
-    out.push([`${c.file}|${c.ca}|${c.subject}|`, ...joined, `|${c.usage}\n`]);
+    const owner = KEY_OWNERS[c.file] ?? "";
+    out.push([`${c.file}|${c.ca}|${c.subject}|`, ...joined, `|${c.usage}|${owner}\n`]);
   }
   return out;
 }

@@ -31,6 +31,8 @@ export interface LocalPki {
   certs: Map<string, LocalCert>;
   /** the seed of every pool's join tokens (bootstrap/kube/join.ts) */
   joinSeed: string;
+  /** the API servers' key for Secrets at rest (32 bytes, base64), in <dir>/encryption-key */
+  encryptionKey: string;
   /** what this run issued (the rest was reused) */
   issued: string[];
 }
@@ -136,7 +138,7 @@ async function exportPublic(keys: CryptoKeyPair): Promise<string> {
   return `${x509.PemConverter.encode(await webcrypto.subtle.exportKey("spki", keys.publicKey), "PUBLIC KEY")}\n`;
 }
 
-/** The cluster's CAs and central certificates in `dir`; the seed of the join tokens in <dir>/join-seed. */
+/** The cluster's CAs and central certificates in `dir`; the join tokens' seed and the Secrets key beside them. */
 export async function localPki(cluster: Cluster, dir: string): Promise<LocalPki> {
   // only a new or empty folder, or one slipway's PKI is in: never someone else's keys
   const folder = claimFolder(dir, "pki", olderPki, 0o700);
@@ -148,7 +150,13 @@ export async function localPki(cluster: Cluster, dir: string): Promise<LocalPki>
       writeFile(seedFile, `${randomBytes(16).toString("hex")}\n`, 0o600);
       r.issued.push("join-seed");
     }
-    return { ...r, joinSeed: readFileSync(seedFile, "utf8").trim() };
+    // never replaced once made: the cluster's Secrets are encrypted with it
+    const keyFile = join(dir, "encryption-key");
+    if (!existsSync(keyFile)) {
+      writeFile(keyFile, `${randomBytes(32).toString("base64")}\n`, 0o600);
+      r.issued.push("encryption-key");
+    }
+    return { ...r, joinSeed: readFileSync(seedFile, "utf8").trim(), encryptionKey: readFileSync(keyFile, "utf8").trim() };
   });
 }
 

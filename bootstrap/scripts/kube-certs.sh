@@ -6,7 +6,8 @@
 # the current CA. So no control-plane certificate ever needs a machine replaced, and none travels
 # in user_data. A renewal restarts the static pods (the kubelet sees their manifests change).
 #
-# CERT_SPEC lines: <file>|<ca>|<subject>|<alternative names>|<extended key usage>
+# CERT_SPEC lines: <file>|<ca>|<subject>|<alternative names>|<extended key usage>|<key owner uid>
+#   (an owner: the component runs as that user; its key is that user's, mode 0600)
 #   kubelet|ca|/O=system:nodes/CN=system:node:<name>||clientAuth is the kubelet's first client
 #   certificate: issued only while the kubelet has none (it renews its own: client-go's layout,
 #   kubelet-client-<time>.pem behind the kubelet-client-current.pem link).
@@ -42,7 +43,7 @@ issue() {
 }
 
 renewed=()
-while IFS='|' read -r name ca subject sans usage; do
+while IFS='|' read -r name ca subject sans usage owner; do
   [ -n "$name" ] || continue
   if [ "$name" = kubelet ]; then
     [ -e "$kubelet_dir/kubelet-client-current.pem" ] && continue
@@ -60,10 +61,12 @@ while IFS='|' read -r name ca subject sans usage; do
   if [ -s "$crt" ] && [ -s "$key" ] && [ "$(cat "$pki/$name.spec" 2>/dev/null)" = "$want" ] &&
     openssl x509 -in "$crt" -noout -checkend $((renew * 86400)) >/dev/null &&
     [ "$(openssl verify -CAfile "$pki/$ca.crt" "$crt" 2>/dev/null)" = "$crt: OK" ]; then
+    [ -z "$owner" ] || [ "$(stat -c %u "$key")" = "$owner" ] || chown "$owner:$owner" "$key"
     continue
   fi
   issue "$ca" "$subject" "$sans" "$usage" "$work/$name.key" "$work/$name.crt"
   chmod 0644 "$work/$name.crt"
+  [ -z "$owner" ] || chown "$owner:$owner" "$work/$name.key"
   # the key first: a reader never sees a new certificate with the old key
   mv "$work/$name.key" "$key"
   mv "$work/$name.crt" "$crt"

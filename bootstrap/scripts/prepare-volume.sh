@@ -10,6 +10,7 @@ set -euo pipefail
 volume=${1:?volume id or device}
 mountpoint=${2:?mount point}
 label=${3:?filesystem label}
+# seconds to wait for the volume to appear; 0: for ever (saying so every minute)
 timeout=${PREPARE_VOLUME_TIMEOUT:-600}
 
 find_device() {
@@ -37,13 +38,18 @@ find_device() {
 }
 
 deadline=$((SECONDS + timeout))
+said=$SECONDS
 dev=$(find_device)
 while [ -z "$dev" ]; do
-  if [ "$SECONDS" -ge "$deadline" ]; then
+  if [ "$timeout" -gt 0 ] && [ "$SECONDS" -ge "$deadline" ]; then
     echo "prepare-volume: volume $volume did not appear within ${timeout}s" >&2
     exit 1
   fi
-  sleep 2
+  if [ $((SECONDS - said)) -ge "${PREPARE_VOLUME_SAY_EVERY:-60}" ]; then
+    echo "prepare-volume: still waiting for volume $volume to be attached"
+    said=$SECONDS
+  fi
+  sleep "${PREPARE_VOLUME_POLL:-2}"
   dev=$(find_device)
 done
 

@@ -174,6 +174,20 @@ const Kubernetes = z
           "terraform apply puts the current one into new machines' configs: apply at least this often (a CI pipeline does), " +
           "or machines a cloud creates later from an old configuration (an Auto Scaling group replacing one) cannot join.",
       ),
+    podSecurity: z
+      .enum(["privileged", "baseline", "restricted"])
+      .default("baseline")
+      .describe(
+        "Pod Security Standard the API server enforces in every namespace without a pod-security.kubernetes.io/enforce label " +
+          "(kube-system exempt); it also warns and audits against restricted.",
+      ),
+    auditLogDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(30)
+      .describe("Days each API server keeps its audit log (/var/log/kubernetes/audit, rotated at 100 MB, at most 10 files)."),
   })
   .describe("The Kubernetes the cluster runs.");
 

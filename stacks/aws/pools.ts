@@ -23,6 +23,7 @@ export function workerPool(ctx: MachineContext, pool: PoolPlan) {
     pem: (n, kind) => ctx.pki.pem(n, kind),
     joinToken: (p) => ctx.pki.joinToken(p),
     joinSeed: ctx.pki.joinSeed,
+    encryptionKey: ctx.pki.encryptionKey,
     apiEndpoints: ctx.pki.apiEndpoints,
     volume: (purpose) => {
       if (purpose !== "logs") throw new Error(`worker pools have no ${purpose} volume`);

@@ -2,9 +2,10 @@
 // machine in its own network namespace at its planned address, each member started from its
 // rendered /etc/etcd/etcd.env, the worker's etcd proxy from its rendered unit's command line.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { ETCD_JOIN_ENV } from "../../bootstrap/parts/etcd-member";
 import type { Cluster } from "../../clusters/model/load";
 import { ignitionApply, requireTool } from "./ignition";
 import { Lab, type LabProcess } from "./lab";
@@ -105,8 +106,28 @@ export class EtcdDrill {
     }
   }
 
+  /** Start etcd as the unit does: etcd.env, then what etcd-join decided for this start (if it ran). */
   startMember(m: Member): void {
-    m.process = this.lab.start(m.name, m.ns, ["etcd"], { PATH: HOST_PATH, ...m.env });
+    const join = m.root.at(ETCD_JOIN_ENV);
+    const decided = existsSync(join) ? m.root.envFile(ETCD_JOIN_ENV) : {};
+    m.process = this.lab.start(m.name, m.ns, ["etcd"], { PATH: HOST_PATH, ...m.env, ...decided });
+  }
+
+  /**
+   * The member unit's etcd-join step, in the member's namespace with its unit's environment. Its
+   * data volume is a bind mount made for this run only (a mount namespace of its own), unless
+   * `mounted` is false.
+   */
+  join(m: Member, mounted = true) {
+    const u = m.root.unit("etcd-member.service");
+    const script = m.root.at(u.execStartPre.find((c) => c.endsWith("/etcd-join")) as string);
+    const env: Record<string, string> = { ...m.root.serviceEnv("etcd-member.service"), PATH: HOST_PATH };
+    const mount = env.ETCD_MOUNT as string;
+    mkdirSync(mount, { recursive: true });
+    const command = mounted
+      ? ["unshare", "--mount", "--propagation", "private", "sh", "-c", 'mount --bind "$1" "$1" && exec "$2"', "sh", mount, script]
+      : [script];
+    return this.lab.exec(m.ns, command, env, 60_000);
   }
 
   /** etcdctl in the worker's namespace with the worker's node client certificate. */

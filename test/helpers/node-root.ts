@@ -80,11 +80,12 @@ export class NodeRoot {
   }
 
   /** A unit's [Service] settings: its environment (files and Environment= lines) and ExecStart. */
-  unit(name: string): { environment: Record<string, string>; environmentFiles: string[]; execStart: string[] } {
+  unit(name: string): { environment: Record<string, string>; environmentFiles: string[]; execStart: string[]; execStartPre: string[] } {
     const text = this.read(`/etc/systemd/system/${name}`).replace(/\\\n/g, " ");
     const environment: Record<string, string> = {};
     const environmentFiles: string[] = [];
     let execStart: string[] = [];
+    const execStartPre: string[] = [];
     for (const line of text.split("\n")) {
       const [key, ...rest] = line.split("=");
       const value = rest.join("=").trim();
@@ -94,8 +95,9 @@ export class NodeRoot {
         const i = assignment.indexOf("=");
         environment[assignment.slice(0, i)] = assignment.slice(i + 1);
       } else if (key === "ExecStart") execStart = systemdWords(value);
+      else if (key === "ExecStartPre") execStartPre.push(value.replace(/^-/, ""));
     }
-    return { environment, environmentFiles, execStart };
+    return { environment, environmentFiles, execStart, execStartPre };
   }
 
   /** The environment systemd would give the unit, with paths moved into the root. */
