@@ -8,6 +8,7 @@ import { base } from "./parts/base";
 import { certExpiryPart } from "./parts/cert-expiry";
 import { containerdPart } from "./parts/containerd";
 import { controlPlanePart } from "./parts/control-plane";
+import { drainNodesPart } from "./parts/drain-nodes";
 import { etcdMemberPart } from "./parts/etcd-member";
 import { etcdProxyPart } from "./parts/etcd-proxy";
 import { flannelCniPart, flannelPart } from "./parts/flannel";
@@ -38,7 +39,7 @@ const KUBERNETES_NODE: Part[] = [
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
   etcd: [...EVERY_NODE, etcdMemberPart],
-  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeCertsPart, kubeBootstrapPart, joinPart],
+  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeCertsPart, kubeBootstrapPart, joinPart, drainNodesPart],
   worker: [...EVERY_NODE, logsVolumePart, ...KUBERNETES_NODE],
 };
 

@@ -3,7 +3,6 @@
 // flannel's config step and register_node work against it, and it survives losing members, which
 // rejoin from their data directories. Every machine runs in its own network namespace at its
 // planned address (peers check certificates against the connecting address).
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakedDemoFile, tmp } from "./helpers/clusters";
@@ -131,40 +130,6 @@ describe("3 etcd members from the demo's rendered configs", () => {
     p = start();
     await d.until("registered again", 10, () => registered() !== "");
     await d.lab.kill(p);
-  });
-
-  it("coordinates update reboots: one machine of a group at a time, the lock given back once it is healthy", () => {
-    const root = d.worker.root;
-    // update_engine and systemctl belong to the machine: stand-ins report a pending update and record the reboot
-    const stub = join(work.dir, "reboot-stub");
-    mkdirSync(stub);
-    writeFileSync(join(stub, "update_engine_client"), "#!/bin/sh\necho CURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n");
-    writeFileSync(join(stub, "systemctl"), `#!/bin/sh\necho "$@ $(cat "$HOSTNAME_FILE")" >> ${join(work.dir, "reboots.log")}\n`);
-    for (const f of ["update_engine_client", "systemctl"]) chmodSync(join(stub, f), 0o755);
-    const env = root.serviceEnv("coordinate-reboot.service");
-    expect(env.REBOOT_GROUP).toBe("pool-general");
-    const run = (host: string, healthy: boolean) => {
-      writeFileSync(join(work.dir, `${host}.hostname`), `${host}\n`);
-      const r = d.lab.exec(d.worker.ns, [root.at("/opt/slipway/bin/coordinate-reboot")], {
-        ...env,
-        PATH: `${stub}:${HOST_PATH}`,
-        HOSTNAME_FILE: join(work.dir, `${host}.hostname`),
-        // the rendered check asks the local kubelet; here the test says how it is
-        REBOOT_HEALTH_CHECK: healthy ? "true" : "false",
-      });
-      expect(r.status, r.stderr).toBe(0);
-      return r.stdout;
-    };
-    const reboots = () => readFileSync(join(work.dir, "reboots.log"), "utf8").trim().split("\n");
-    expect(run("demo-general-1", true)).toContain("rebooting for the installed update (holding the pool-general lock)");
-    expect(reboots()).toEqual(["reboot demo-general-1"]);
-    expect(run("demo-general-2", true)).toContain("demo-general-1 reboots first");
-    expect(run("demo-general-1", false)).toContain("not healthy yet; keeping the pool-general lock");
-    expect(run("demo-general-2", true)).toContain("demo-general-1 reboots first");
-    expect(run("demo-general-1", true)).toContain("healthy again; released the pool-general lock");
-    expect(run("demo-general-2", true)).toContain("rebooting");
-    expect(reboots()).toEqual(["reboot demo-general-1", "reboot demo-general-2"]);
-    expect(d.etcdctl(["get", "--print-value-only", "/slipway/reboot/pool-general"]).stdout.trim()).toBe("demo-general-2");
   });
 
   it("survives losing a member (the leader); it restarts from its data directory and rejoins at the same raft index", async () => {

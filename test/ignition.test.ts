@@ -127,6 +127,7 @@ for (const [name, variant] of Object.entries(variants)) {
             "approve-csrs.service",
             "kube-certs.service",
             "kube-certs-renew.timer",
+            "drain-nodes.service",
           );
         const wantsLogs = target.role === "worker" && Boolean(cluster.plan.pools.find((p) => p.name === target.pool)?.logsVolumeSize);
         if (wantsLogs) enabled.push("logs-volume.service");

@@ -289,8 +289,13 @@ describe("workers", () => {
       "10.244.0.0/16",
       "169.254.169.254/32",
     ]);
-    expect(root.envFile("/etc/slipway/reboot.env")).toEqual({ REBOOT_GROUP: "pool-logging" });
-    expect(roots["demo-master-1"]?.envFile("/etc/slipway/reboot.env")).toEqual({ REBOOT_GROUP: "control" });
+    // drained first by the masters (test/reboot.test.ts runs the protocol on real etcd)
+    expect(root.envFile("/etc/slipway/reboot.env")).toEqual({
+      REBOOT_GROUP: "pool-logging",
+      REBOOT_DRAIN: "yes",
+      DRAIN_PREFIX: "/slipway/drain",
+    });
+    expect(roots["demo-master-1"]?.envFile("/etc/slipway/reboot.env")).toMatchObject({ REBOOT_GROUP: "control", REBOOT_DRAIN: "yes" });
     expect(root.read("/etc/flatcar/update.conf")).toBe("REBOOT_STRATEGY=off\n");
     expect(require("node:fs").readlinkSync(root.at("/etc/systemd/system/locksmithd.service"))).toBe("/dev/null");
   });

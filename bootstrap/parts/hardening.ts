@@ -1,19 +1,22 @@
 // What every machine gets to be safe to run unattended:
 // - pods cannot reach the cloud metadata service (user_data holds secrets);
 // - journald keeps bounded logs;
-// - Flatcar's automatic updates reboot one machine of a group at a time, coordinated through etcd:
-//   etcd members and masters form one group, so they never reboot together.
+// - Flatcar's automatic updates reboot one machine of a group at a time, coordinated through etcd
+//   under a lease its holder refreshes (scripts/coordinate-reboot.sh): etcd members and masters
+//   form one group, so they never reboot together; Kubernetes nodes are drained first.
 import { PORTS } from "../../clusters/model/ports";
 import { cloudOf } from "../../clusters/model/clouds";
 import type { Part } from "../node";
+import { DRAIN_PREFIX } from "./drain-nodes";
 import { ETCD_METRICS } from "./etcd-member";
 import { envFile, PATHS, script, UNIT_PATH } from "./files";
 
-/** The reboot group of a machine, and how it tells it is healthy again. */
-export function rebootGroup(ctx: Parameters<Part["apply"]>[1]): { group: string; healthCheck: string } {
-  if (ctx.role === "etcd") return { group: "control", healthCheck: `curl -fsS ${ETCD_METRICS}/health` };
-  if (ctx.role === "master") return { group: "control", healthCheck: `curl -fsSk https://127.0.0.1:${PORTS.apiserver}/readyz` };
-  return { group: `pool-${ctx.pool?.name}`, healthCheck: "curl -fsS http://127.0.0.1:10248/healthz" };
+/** The reboot group of a machine, how it tells it is healthy again, and whether it is drained first. */
+export function rebootGroup(ctx: Parameters<Part["apply"]>[1]): { group: string; healthCheck: string; drain: boolean } {
+  if (ctx.role === "etcd") return { group: "control", healthCheck: `curl -fsS ${ETCD_METRICS}/health`, drain: false };
+  if (ctx.role === "master")
+    return { group: "control", healthCheck: `curl -fsSk https://127.0.0.1:${PORTS.apiserver}/readyz`, drain: true };
+  return { group: `pool-${ctx.pool?.name}`, healthCheck: "curl -fsS http://127.0.0.1:10248/healthz", drain: true };
 }
 
 export const metadataBlockPart: Part = {
@@ -54,8 +57,8 @@ export const hardeningPart: Part = {
     b.directory("/etc/flatcar", 0o755);
     b.file("/etc/flatcar/update.conf", "REBOOT_STRATEGY=off\n");
     b.mask("locksmithd.service");
-    const { group, healthCheck } = rebootGroup(ctx);
-    b.file(`${PATHS.env}/reboot.env`, envFile({ REBOOT_GROUP: group }));
+    const { group, healthCheck, drain } = rebootGroup(ctx);
+    b.file(`${PATHS.env}/reboot.env`, envFile({ REBOOT_GROUP: group, REBOOT_DRAIN: drain ? "yes" : "no", DRAIN_PREFIX: DRAIN_PREFIX }));
     const run = script(b, "coordinate-reboot");
     script(b, "etcdctl");
     b.unit(
@@ -66,6 +69,8 @@ After=etcd-proxy.service
 
 [Service]
 Type=oneshot
+# waiting for a drain may take long; the timer starts no second run meanwhile
+TimeoutStartSec=infinity
 ${UNIT_PATH}
 EnvironmentFile=${PATHS.env}/etcdctl.env
 EnvironmentFile=${PATHS.env}/reboot.env
