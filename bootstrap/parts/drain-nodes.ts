@@ -3,7 +3,7 @@
 // The masters do it with their own identity, so no node needs the right to evict others' pods.
 import type { Part } from "../node";
 import { KUBECONFIGS } from "./control-plane";
-import { PATHS, script, UNIT_PATH } from "./files";
+import { PATHS, foreverService, script } from "./files";
 
 export const DRAIN_PREFIX = "/slipway/drain";
 
@@ -11,27 +11,15 @@ export const drainNodesPart: Part = {
   name: "drain-nodes",
   apply(b) {
     const run = script(b, "drain-nodes");
-    b.unit(
-      "drain-nodes.service",
-      `[Unit]
-Description=Drain nodes before their update reboot and uncordon them after
-After=kube-bootstrap.service etcd-proxy.service
-# a loop that must never give up
-StartLimitIntervalSec=0
-
-[Service]
-${UNIT_PATH}
-EnvironmentFile=${PATHS.env}/etcdctl.env
-Environment=KUBECONFIG=${KUBECONFIGS.superAdmin}
-Environment=DRAIN_PREFIX=${DRAIN_PREFIX}
-ExecStart=${run}
-Restart=always
-RestartSec=10
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    foreverService(b, "drain-nodes.service", {
+      description: "Drain nodes before their update reboot and uncordon them after",
+      unit: ["After=kube-bootstrap.service etcd-proxy.service"],
+      service: [
+        `EnvironmentFile=${PATHS.env}/etcdctl.env`,
+        `Environment=KUBECONFIG=${KUBECONFIGS.superAdmin}`,
+        `Environment=DRAIN_PREFIX=${DRAIN_PREFIX}`,
+      ],
+      exec: run,
+    });
   },
 };

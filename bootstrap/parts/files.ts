@@ -58,3 +58,32 @@ export function certPair(b: IgnitionBuilder, ctx: NodeContext, pkiName: string, 
   b.file(`${dir}/${file}.crt`, ctx.values.pem(pkiName, "cert"), { mode: 0o644 });
   b.file(`${dir}/${file}.key`, ctx.values.pem(pkiName, "key"), { mode: 0o600 });
 }
+
+/**
+ * A service that runs a loop of ours for as long as the machine runs: restarted whenever it ends,
+ * and never given up on (no start limit: etcd or the API may be away for a long time).
+ */
+export function foreverService(
+  b: IgnitionBuilder,
+  unit: string,
+  s: { description: string; unit?: string[]; service: string[]; exec: string; restartSec?: number },
+): void {
+  b.unit(
+    unit,
+    `[Unit]
+Description=${s.description}
+${[...(s.unit ?? []), "StartLimitIntervalSec=0"].join("\n")}
+
+[Service]
+${UNIT_PATH}
+${s.service.join("\n")}
+ExecStart=${s.exec}
+Restart=always
+RestartSec=${s.restartSec ?? 10}
+
+[Install]
+WantedBy=multi-user.target
+`,
+    { enabled: true },
+  );
+}

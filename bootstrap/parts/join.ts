@@ -7,7 +7,7 @@ import { cloudOf } from "../../clusters/model/clouds";
 import { JOIN_SEED_FILE } from "../kube/join";
 import type { Part } from "../node";
 import { KUBECONFIGS } from "./control-plane";
-import { PATHS, envFile, script, UNIT_PATH } from "./files";
+import { envFile, foreverService, PATHS, script, UNIT_PATH } from "./files";
 
 export const CSR_RULES = `${PATHS.env}/csr-rules.json`;
 
@@ -60,26 +60,11 @@ WantedBy=timers.target
     const rules = { pools: Object.fromEntries(plan.pools.map((p) => [p.name, cloud.joinNames(config, plan, p.name)])) };
     b.file(CSR_RULES, `${JSON.stringify(rules, null, 1)}\n`);
     const approver = script(b, "approve-csrs");
-    b.unit(
-      "approve-csrs.service",
-      `[Unit]
-Description=Approve the certificates joining workers and kubelets' serving endpoints may have
-After=kube-bootstrap.service
-# a loop that must never give up
-StartLimitIntervalSec=0
-
-[Service]
-${UNIT_PATH}
-Environment=KUBECONFIG=${KUBECONFIGS.superAdmin}
-Environment=CSR_RULES=${CSR_RULES}
-ExecStart=${approver}
-Restart=always
-RestartSec=10
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    foreverService(b, "approve-csrs.service", {
+      description: "Approve the certificates joining workers and kubelets' serving endpoints may have",
+      unit: ["After=kube-bootstrap.service"],
+      service: [`Environment=KUBECONFIG=${KUBECONFIGS.superAdmin}`, `Environment=CSR_RULES=${CSR_RULES}`],
+      exec: approver,
+    });
   },
 };

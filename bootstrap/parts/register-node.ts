@@ -2,7 +2,7 @@
 // boot id) under a lease that one long-lived keep-alive refreshes; a dead machine's record
 // expires by itself, a machine cut off from etcd registers again when it is back.
 import type { Part } from "../node";
-import { PATHS, script, UNIT_PATH } from "./files";
+import { PATHS, foreverService, script } from "./files";
 import { NODE_IDENTITY } from "./node-identity";
 
 export const REGISTER_NODE = { prefix: "/slipway/nodes", ttlSeconds: 60 } as const;
@@ -12,30 +12,18 @@ export const registerNodePart: Part = {
   apply(b) {
     const run = script(b, "register-node");
     script(b, "etcdctl");
-    b.unit(
-      "register-node.service",
-      `[Unit]
-Description=Keep this machine recorded in etcd under a lease (${REGISTER_NODE.prefix}/<hostname>)
-Wants=etcd-proxy.service
-After=etcd-proxy.service node-identity.service
-Requires=node-identity.service
-StartLimitIntervalSec=0
-
-[Service]
-${UNIT_PATH}
-EnvironmentFile=${PATHS.env}/etcdctl.env
-EnvironmentFile=${PATHS.env}/node.env
-EnvironmentFile=${NODE_IDENTITY}
-Environment=REGISTER_NODE_PREFIX=${REGISTER_NODE.prefix}
-Environment=REGISTER_NODE_TTL=${REGISTER_NODE.ttlSeconds}
-ExecStart=${run}
-Restart=always
-RestartSec=5
-
-[Install]
-WantedBy=multi-user.target
-`,
-      { enabled: true },
-    );
+    foreverService(b, "register-node.service", {
+      description: `Keep this machine recorded in etcd under a lease (${REGISTER_NODE.prefix}/<hostname>)`,
+      unit: ["Wants=etcd-proxy.service", "After=etcd-proxy.service node-identity.service", "Requires=node-identity.service"],
+      service: [
+        `EnvironmentFile=${PATHS.env}/etcdctl.env`,
+        `EnvironmentFile=${PATHS.env}/node.env`,
+        `EnvironmentFile=${NODE_IDENTITY}`,
+        `Environment=REGISTER_NODE_PREFIX=${REGISTER_NODE.prefix}`,
+        `Environment=REGISTER_NODE_TTL=${REGISTER_NODE.ttlSeconds}`,
+      ],
+      exec: run,
+      restartSec: 5,
+    });
   },
 };
