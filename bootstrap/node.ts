@@ -18,6 +18,10 @@ export interface NodeValues {
   joinToken(pool: string): { id: Text; secret: Text };
   /** the seed every pool's tokens derive from (masters only) */
   joinSeed: Text;
+  /** a node group's etcd password (pki/etcd-users.ts), 32 hex digits */
+  etcdPassword(group: NodeGroup): Text;
+  /** the seed every group's etcd password derives from (etcd members only: they create the users) */
+  etcdSeed: Text;
   /** 32 random bytes, base64: the key the API servers encrypt Secrets in etcd with (masters only) */
   encryptionKey: Text;
   /** the API's public addresses and names, known at apply time (masters' serving certificates) */

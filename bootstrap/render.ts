@@ -5,6 +5,7 @@ import { cloudOf } from "../clusters/model/clouds";
 import type { Cluster } from "../clusters/model/load";
 import { renderLocal, wrapConfig } from "./ignition/render";
 import { joinPeriod, joinToken } from "./kube/join";
+import { etcdPassword } from "./pki/etcd-users";
 import type { NodeTarget, NodeValues } from "./node";
 import { localPki } from "./pki/local";
 import { buildNode, nodeContext } from "./roles";
@@ -41,6 +42,8 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
       volume: () => "",
       joinToken: () => ({ id: "", secret: "" }),
       joinSeed: "",
+      etcdPassword: () => "",
+      etcdSeed: "",
       encryptionKey: "",
       apiEndpoints: { ips: [], names: [] },
     });
@@ -50,7 +53,7 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
 }
 
 export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise<Rendered> {
-  const { certs, issued, joinSeed, encryptionKey } = await localPki(cluster, opts.pkiDir);
+  const { certs, issued, joinSeed, etcdSeed, encryptionKey } = await localPki(cluster, opts.pkiDir);
   const period = joinPeriod((opts.now ?? new Date()).getTime() / 1000, cluster.config.kubernetes.joinTokenDays);
   const hostname = hostnameOf(cluster, opts.target, opts.index);
   // machines of a group the cloud scales are named by the cloud, as on the Terraform path
@@ -67,6 +70,8 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
     // the token of the current period (the masters accept it for two periods)
     joinToken: (pool) => joinToken(joinSeed, pool, period),
     joinSeed,
+    etcdPassword: (group) => etcdPassword(etcdSeed, group),
+    etcdSeed,
     encryptionKey,
     apiEndpoints: { ips: opts.publicAddresses ?? [], names: [] },
     volume: (purpose) =>

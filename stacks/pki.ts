@@ -16,7 +16,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { Fn, Op, type TerraformStack } from "cdktf";
 import { Deferred } from "../bootstrap/ignition/builder";
-import { type CertSpec, certSpecs, type PemKind, pemBound } from "../bootstrap/pki/spec";
+import { type CertSpec, certSpecs, type NodeGroup, type PemKind, pemBound } from "../bootstrap/pki/spec";
 import type { Cluster } from "../clusters/model/load";
 
 export interface IssuedCert {
@@ -99,12 +99,29 @@ export class TerraformPki {
     // the API servers' key for Secrets at rest: made once, kept in state (changing it would make
     // every Secret unreadable)
     this.secretsKey = new Bytes(stack, "secrets_key", { length: 32 });
+    this.etcdSeedPassword = new Password(stack, "etcd_seed", { length: 32, special: false, upper: false });
     this.joinPeriod = new Rotating(stack, "join_period", { rotationDays: this.joinTokenDays });
   }
 
   private readonly joinTokenDays: number;
   private readonly seed: Password;
   private readonly secretsKey: Bytes;
+  private readonly etcdSeedPassword: Password;
+
+  /** The seed of the node groups' etcd passwords (etcd members create the users from it). */
+  get etcdSeed(): Deferred {
+    return new Deferred(this.etcdSeedPassword.result, 32, "etcd password seed", "base64");
+  }
+
+  /** A node group's etcd password, as Terraform derives it (pki/etcd-users.ts). */
+  etcdPassword(group: NodeGroup): Deferred {
+    return new Deferred(
+      Fn.substr(Fn.sha256(Fn.format("%s:etcd:%s", [this.etcdSeedPassword.result, group])), 0, 32),
+      32,
+      `etcd password of ${group}`,
+      "base64",
+    );
+  }
 
   /** The Secrets encryption key (32 bytes, base64: 44 characters). */
   get encryptionKey(): Deferred {

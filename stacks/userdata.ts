@@ -76,6 +76,8 @@ export function terraformValues(
     pem: (name, kind) => pki.pem(name, kind),
     joinToken: (pool) => pki.joinToken(pool),
     joinSeed: pki.joinSeed,
+    etcdPassword: (g) => pki.etcdPassword(g),
+    etcdSeed: pki.etcdSeed,
     encryptionKey: pki.encryptionKey,
     apiEndpoints: pki.apiEndpoints,
     volume: (purpose) => {

@@ -209,10 +209,10 @@ describe("slipway render", () => {
     const r = slipway(["render", "--role", "etcd", "--index", "1", "--pki", pki, "--out", out]);
     expect(r.code, r.stderr).toBe(0);
     // 3 CAs, 3 etcd members, 3 etcd certificates for each of 4 node groups, the API servers' etcd
-    // client, 2 admins, the service-account key, the join seed, the Secrets key (masters issue the
-    // rest themselves)
+    // client, etcd's root, 2 admins, the service-account key, the join seed, the etcd password
+    // seed, the Secrets key (masters issue the rest themselves)
     expect(r.stderr).toMatch(
-      /^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 24 of its certificates, keys and tokens\)\n$/,
+      /^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 26 of its certificates, keys and tokens\)\n$/,
     );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(statSync(join(pki, "etcd-ca.key")).mode & 0o777).toBe(0o600);

@@ -2,7 +2,8 @@
 // runs it before etcd, in the member's network namespace) decides how each start goes, and etcd
 // started with that decision does the rest. First boot with one member late; a member whose
 // machine was replaced with its volume; a member whose volume is new and empty (its data lost)
-// — which must come back as a proper member, not as a fresh one under its old name; and a member
+// — which must come back as a proper member, not as a fresh one under its old name (with etcd's
+// authentication on: the membership change is made as root, by the members' root certificate); and a member
 // whose volume is not mounted, which must not start at all.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -56,7 +57,10 @@ describe("an etcd member across time", () => {
         .map((l) => [l[1], l[2]])
         .sort(),
     ).toEqual(d.members.map((m) => ["started", m.name]).sort());
-    expect(d.etcdctl(["put", "/slipway-test/before", "kept"], { endpoints: d.memberEndpoints() }).status).toBe(0);
+    // as on every machine: authentication on, so what follows (membership changes) is root's alone
+    const auth = d.auth(member(0));
+    expect(auth.status, auth.stderr).toBe(0);
+    expect(d.etcdctl(["put", "/slipway/test/before", "kept"], { endpoints: d.memberEndpoints() }).status).toBe(0);
   });
 
   it("a replaced machine with its volume kept starts as itself", async () => {
@@ -84,7 +88,7 @@ describe("an etcd member across time", () => {
     expect(again?.[0]).not.toBe(before);
     // its data came from the others
     await d.until("the lost member has the data again", 15, () => {
-      const r = d.etcdctl(["get", "--print-value-only", "/slipway-test/before"], { endpoints: m.env.ETCD_ADVERTISE_CLIENT_URLS });
+      const r = d.etcdctl(["get", "--print-value-only", "/slipway/test/before"], { endpoints: m.env.ETCD_ADVERTISE_CLIENT_URLS });
       return r.stdout.trim() === "kept";
     });
   });

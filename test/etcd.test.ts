@@ -73,12 +73,59 @@ describe("3 etcd members from the demo's rendered configs", () => {
   it("the worker's rendered proxy serves the cluster on 127.0.0.1:2379; a client without a certificate is refused", async () => {
     d.startProxy();
     await d.until("proxy answering", 15, () => d.etcdctl(["endpoint", "health"]).status === 0);
-    expect(d.etcdctl(["put", "/slipway-test/hello", "world"]).status).toBe(0);
-    expect(d.etcdctl(["get", "--print-value-only", "/slipway-test/hello"]).stdout.trim()).toBe("world");
+    expect(d.etcdctl(["put", "/slipway/test/hello", "world"]).status).toBe(0);
+    expect(d.etcdctl(["get", "--print-value-only", "/slipway/test/hello"]).stdout.trim()).toBe("world");
     // and it really is in the cluster, not in the proxy
-    expect(d.etcdctl(["get", "--print-value-only", "/slipway-test/hello"], { endpoints: d.memberEndpoints() }).stdout.trim()).toBe("world");
-    const anonymous = d.etcdctl(["get", "/slipway-test/hello"], { withCert: false });
+    expect(d.etcdctl(["get", "--print-value-only", "/slipway/test/hello"], { endpoints: d.memberEndpoints() }).stdout.trim()).toBe("world");
+    const anonymous = d.etcdctl(["get", "/slipway/test/hello"], { withCert: false });
     expect(anonymous.status).not.toBe(0);
+  });
+
+  it("with authentication on (every member's etcd-auth, twice): a worker's identity reaches neither /registry nor anything outside its prefixes; the API server's still does", () => {
+    for (const m of [...d.members, d.members[0]]) {
+      const r = d.auth(m as (typeof d.members)[number]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/etcd-auth: \d+ users and their roles are in place; authentication is on/);
+    }
+    const denied = (r: { status: number | null; stderr: string }) => r.status !== 0 && /permission denied/.test(r.stderr);
+    // the worker, through its proxy, as its node group's user
+    const first = d.etcdctl(["put", "/slipway/test/after-auth", "ok"]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(d.etcdctl(["put", "/coreos.com/network/test", "ok"]).status).toBe(0);
+    expect(denied(d.etcdctl(["get", "/registry/slipway-test"]))).toBe(true);
+    expect(denied(d.etcdctl(["put", "/registry/pods/default/evil", "x"]))).toBe(true);
+    expect(denied(d.etcdctl(["get", "--prefix", "/registry/secrets/"]))).toBe(true);
+    expect(denied(d.etcdctl(["get", "/elsewhere"]))).toBe(true);
+    // its certificate alone is no one (the proxy's has no name): nothing without the password
+    const env = d.worker.root.serviceEnv("register-node.service");
+    const noUser = d.lab.exec(d.worker.ns, ["etcdctl", "get", "/slipway/test/after-auth"], {
+      PATH: HOST_PATH,
+      ETCDCTL_API: "3",
+      ETCDCTL_ENDPOINTS: env.ETCDCTL_ENDPOINTS as string,
+      ETCDCTL_CACERT: env.ETCDCTL_CACERT as string,
+      ETCDCTL_CERT: env.ETCDCTL_CERT as string,
+      ETCDCTL_KEY: env.ETCDCTL_KEY as string,
+    });
+    expect(noUser.status).not.toBe(0);
+    // nor directly at a member
+    expect(denied(d.etcdctl(["get", "/registry/slipway-test"], { endpoints: d.memberEndpoints() }))).toBe(true);
+    // a wrong password is refused
+    const wrong = d.lab.exec(d.worker.ns, ["etcdctl", "get", "/slipway/test/after-auth"], {
+      PATH: HOST_PATH,
+      ETCDCTL_API: "3",
+      ETCDCTL_ENDPOINTS: env.ETCDCTL_ENDPOINTS as string,
+      ETCDCTL_CACERT: env.ETCDCTL_CACERT as string,
+      ETCDCTL_CERT: env.ETCDCTL_CERT as string,
+      ETCDCTL_KEY: env.ETCDCTL_KEY as string,
+      ETCDCTL_USER: `${(env.ETCDCTL_USER as string).split(":")[0]}:${"0".repeat(32)}`,
+    });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/authentication failed/);
+    // the API server, by its certificate's name, keeps the whole Kubernetes keyspace — and only it
+    const api = asApiServer(["get", "--print-value-only", "/registry/slipway-test"]);
+    expect(api.stdout.trim(), api.stderr).toBe("from-apiserver");
+    expect(asApiServer(["put", "/registry/secrets/default/s", "x"]).status).toBe(0);
+    expect(denied(asApiServer(["put", "/slipway/nodes/forged", "x"]))).toBe(true);
   });
 
   it("runs the rendered flannel network-config step: writes the config once, then leaves it", () => {
@@ -137,10 +184,10 @@ describe("3 etcd members from the demo's rendered configs", () => {
     const leader = d.members.find((m) => status.find((s) => s.endpoint === m.env.ETCD_ADVERTISE_CLIENT_URLS && s.memberId === s.leader));
     if (!leader?.process) throw new Error("no leader found");
     await d.lab.kill(leader.process);
-    const took = await writeThroughProxy(d, "/slipway-test/after-loss", "still-writable");
+    const took = await writeThroughProxy(d, "/slipway/test/after-loss", "still-writable");
     console.log(`etcd: write through the proxy succeeded ${took.toFixed(1)} s after killing the leader ${leader.name}`);
     const rest = d.members.filter((m) => m !== leader);
-    expect(d.etcdctl(["get", "--print-value-only", "/slipway-test/after-loss"], { endpoints: d.memberEndpoints(rest) }).stdout.trim()).toBe(
+    expect(d.etcdctl(["get", "--print-value-only", "/slipway/test/after-loss"], { endpoints: d.memberEndpoints(rest) }).stdout.trim()).toBe(
       "still-writable",
     );
     // the API server's client fails over past the dead member by itself
@@ -152,10 +199,10 @@ describe("3 etcd members from the demo's rendered configs", () => {
     await d.until("all 3 healthy again", 20, () => d.healthy());
     expect(
       d
-        .etcdctl(["get", "--print-value-only", "/slipway-test/after-loss"], { endpoints: leader.env.ETCD_ADVERTISE_CLIENT_URLS })
+        .etcdctl(["get", "--print-value-only", "/slipway/test/after-loss"], { endpoints: leader.env.ETCD_ADVERTISE_CLIENT_URLS })
         .stdout.trim(),
     ).toBe("still-writable");
-    await writeThroughProxy(d, "/slipway-test/after-rejoin", "yes");
+    await writeThroughProxy(d, "/slipway/test/after-rejoin", "yes");
     await d.until("same raft index on every member", 10, () => {
       const s = d.status();
       return s.length === 3 && new Set(s.map((x) => x.raftIndex)).size === 1;
@@ -186,18 +233,18 @@ describe("5 etcd members lose two", () => {
     if (!leader?.process || !follower?.process) throw new Error("members not running");
     await d.lab.kill(leader.process);
     await d.lab.kill(follower.process);
-    const took = await writeThroughProxy(d, "/slipway-test/five", "three-left");
+    const took = await writeThroughProxy(d, "/slipway/test/five", "three-left");
     console.log(`etcd: with 2 of 5 members down, a write succeeded after ${took.toFixed(1)} s`);
     for (const m of [leader, follower]) d.startMember(m);
     await d.until("all 5 healthy again", 20, () => d.healthy());
-    await writeThroughProxy(d, "/slipway-test/five-again", "all-back");
+    await writeThroughProxy(d, "/slipway/test/five-again", "all-back");
     await d.until("same raft index on all 5", 10, () => {
       const s = d.status();
       return s.length === 5 && new Set(s.map((x) => x.raftIndex)).size === 1;
     });
     for (const m of [leader, follower])
       expect(
-        d.etcdctl(["get", "--print-value-only", "/slipway-test/five"], { endpoints: m.env.ETCD_ADVERTISE_CLIENT_URLS }).stdout.trim(),
+        d.etcdctl(["get", "--print-value-only", "/slipway/test/five"], { endpoints: m.env.ETCD_ADVERTISE_CLIENT_URLS }).stdout.trim(),
       ).toBe("three-left");
   });
 });

@@ -112,7 +112,7 @@ for (const [name, variant] of Object.entries(variants)) {
           "coordinate-reboot.timer",
           "cert-expiry.timer",
         ];
-        if (target.role === "etcd") enabled.push("etcd-member.service", "etcd-data.service", "etcd-health.timer");
+        if (target.role === "etcd") enabled.push("etcd-member.service", "etcd-data.service", "etcd-health.timer", "etcd-auth.service");
         else {
           enabled.push("api-lb.service", "kubelet.service", "flannel-cni.service", "block-metadata.service");
           // Ignition itself placed the Kubernetes extension, verified, and its /etc/extensions link

@@ -27,6 +27,9 @@ describe("update reboots", () => {
     await d.prepare(undefined, { master: true });
     for (const m of d.members) d.startMember(m);
     await d.until("3 members healthy", 30, () => d.healthy());
+    // as on every cluster: etcd's authentication on, each machine acting as its node group's user
+    const auth = d.auth(d.members[0] as (typeof d.members)[number]);
+    expect(auth.status, auth.stderr).toBe(0);
     d.startProxy();
     await d.until("proxy answering", 15, () => d.etcdctl(["endpoint", "health"]).status === 0);
     mkdirSync(stub);

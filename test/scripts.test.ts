@@ -1,11 +1,13 @@
 // The node scripts, run for real: prepare-volume against a loop device (a real block device with
 // real mkfs and mount), and shellcheck on all of them.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { renderNode } from "../bootstrap/render";
 import { bakedDemoCluster, ROOT, tmp } from "./helpers/clusters";
+import { ignitionApply } from "./helpers/ignition";
+import { NodeRoot } from "./helpers/node-root";
 
 const SCRIPT = join(ROOT, "bootstrap", "scripts", "prepare-volume.sh");
 const work = tmp("slipway-scripts-");
@@ -115,6 +117,55 @@ describe("prepare-volume waiting for a slow attach (the etcd data volume's setti
     } finally {
       if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
     }
+  });
+});
+
+describe("the etcdctl wrapper (Flatcar has no etcdctl: it runs the etcd image's)", () => {
+  it("hands standard input (txn, user add read it) and the node's etcd user to etcdctl in its container", async () => {
+    const root = new NodeRoot(join(work.dir, "wrapper"));
+    ignitionApply(
+      (await renderNode(bakedDemoCluster(), { target: { role: "worker", pool: "general" }, pkiDir: join(work.dir, "pki") })).config,
+      root.root,
+    );
+    // docker's rule: a container gets standard input only with --interactive; --env NAME passes
+    // the caller's value. The stand-in records what etcdctl inside would get.
+    const docker = join(work.dir, "docker");
+    writeFileSync(
+      docker,
+      `#!/bin/bash
+[ "$1" = run ] && shift
+interactive=no; envs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --interactive | -i) interactive=yes ;;
+    --env) shift; envs+=("$1=\${!1-}") ;;
+    --entrypoint) shift; entry=$1 ;;
+    --rm | --network | --volume) [ "$1" = --rm ] || shift ;;
+    *) break ;;
+  esac
+  shift
+done
+shift # the image
+echo "entry=$entry args=$*"
+printf '%s\n' "\${envs[@]}"
+if [ "$interactive" = yes ]; then echo "stdin=$(cat | head -c 200 | tr '\n' '|')"; else echo "stdin="; fi
+`,
+    );
+    chmodSync(docker, 0o755);
+    const wrapper = join(work.dir, "etcdctl-wrapper");
+    writeFileSync(wrapper, root.rewrite(root.read("/opt/slipway/bin/etcdctl")).replace("/usr/bin/docker", docker));
+    chmodSync(wrapper, 0o755);
+    const r = spawnSync(wrapper, ["txn"], {
+      input: 'value("/k") = "v"\n\nput /k w\n\n\n',
+      encoding: "utf8",
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("entry=/usr/local/bin/etcdctl args=txn");
+    expect(r.stdout).toContain('stdin=value("/k") = "v"||put /k w||');
+    const user = /^ETCDCTL_USER=(.*)$/m.exec(r.stdout)?.[1] ?? "";
+    expect(user).toMatch(/^node-pool-general:[0-9a-f]{32}$/);
+    expect(user).toBe(root.envFile("/etc/slipway/etcdctl.env").ETCDCTL_USER);
   });
 });
 

@@ -120,7 +120,7 @@ describe("user_data on the Terraform path", () => {
     const resolve = tfResolver(pki, "demo-etcd-0");
     const locals: Record<string, string> = {};
     const template = (instances.etcd_0?.user_data ?? "").replace(
-      /(?<![\w.])(tls_[a-z_]+\.[a-z0-9_-]+\.[a-z_]+|openstack_blockstorage_volume_v3\.[a-z0-9_]+\.id)/g,
+      /(?<![\w.])(tls_[a-z_]+\.[a-z0-9_-]+\.[a-z_]+|random_password\.[a-z_]+\.result|openstack_blockstorage_volume_v3\.[a-z0-9_]+\.id)/g,
       (ref) => {
         const name = `v${Object.keys(locals).length}`;
         locals[name] = resolve(ref).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");

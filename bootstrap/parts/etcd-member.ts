@@ -5,7 +5,8 @@
 // starts — so a replaced machine rejoins with its data.
 import { PORTS } from "../../clusters/model/ports";
 import type { Part } from "../node";
-import { ETCD_CA, etcdMember } from "../pki/spec";
+import { etcdAuthConfig } from "../pki/etcd-users";
+import { ETCD_CA, ETCD_ROOT, etcdMember, nodeGroups } from "../pki/spec";
 import { certPair, envFile, etcdCaFile, PATHS, script, UNIT_PATH } from "./files";
 import { containerService, unitVar } from "./container";
 
@@ -13,6 +14,8 @@ export const ETCD_DATA = "/var/lib/etcd";
 export const ETCD_ENV = "/etc/etcd/etcd.env";
 /** etcd-join's decision for this start: ETCD_* overrides (empty when etcd.env stands) */
 export const ETCD_JOIN_ENV = "/run/etcd/join.env";
+export const ETCD_SEED_FILE = "/etc/etcd/etcd-seed";
+export const ETCD_AUTH_CONFIG = "/etc/etcd/auth.conf";
 /** etcd's own metrics and /health, only on the machine itself */
 export const ETCD_METRICS = "http://127.0.0.1:2381";
 
@@ -58,6 +61,10 @@ export const etcdMemberPart: Part = {
     const node = ctx.node;
     if (!node) throw new Error("etcd member part needs a planned etcd machine");
     certPair(b, ctx, etcdMember(node.index), "member");
+    // etcd's root user: for etcd-auth, and for etcd-join's membership changes
+    certPair(b, ctx, ETCD_ROOT, "root");
+    b.file(ETCD_SEED_FILE, [ctx.values.etcdSeed, "\n"], { mode: 0o600 });
+    b.file(ETCD_AUTH_CONFIG, etcdAuthConfig(nodeGroups(ctx.cluster)));
     etcdCaFile(b, ctx, ETCD_CA);
     b.directory("/etc/etcd", 0o755);
     b.file(ETCD_ENV, envFile(etcdEnv(ctx)));
@@ -120,10 +127,40 @@ RequiredBy=etcd-member.service
         `Environment=JOIN_ENV=${ETCD_JOIN_ENV}`,
         `Environment=ETCD_JOIN_PEERS=${others.map((m) => `https://${m.ip}:${PORTS.etcdClient}`).join(",")}`,
         `Environment=ETCDCTL_CACERT=${tls}/ca.crt`,
-        `Environment=ETCDCTL_CERT=${tls}/member.crt`,
-        `Environment=ETCDCTL_KEY=${tls}/member.key`,
+        `Environment=ETCDCTL_CERT=${tls}/root.crt`,
+        `Environment=ETCDCTL_KEY=${tls}/root.key`,
       ],
     });
+
+    // users, roles and authentication on, once the member runs (scripts/etcd-auth.sh)
+    const auth = script(b, "etcd-auth");
+    b.unit(
+      "etcd-auth.service",
+      `[Unit]
+Description=etcd users and roles, and authentication on
+Wants=etcd-member.service
+After=etcd-member.service
+StartLimitIntervalSec=0
+
+[Service]
+Type=oneshot
+RemainAfterExit=true
+${UNIT_PATH}
+Environment=ETCD_AUTH_CONFIG=${ETCD_AUTH_CONFIG}
+Environment=ETCD_SEED_FILE=${ETCD_SEED_FILE}
+Environment=ETCDCTL_ENDPOINTS=https://${node.ip}:${PORTS.etcdClient}
+Environment=ETCDCTL_CACERT=${tls}/ca.crt
+Environment=ETCDCTL_CERT=${tls}/root.crt
+Environment=ETCDCTL_KEY=${tls}/root.key
+ExecStart=${auth}
+Restart=on-failure
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+`,
+      { enabled: true },
+    );
 
     // A failed check leaves etcd-health.service failed: visible in `systemctl --failed` and to
     // node monitoring, without restarting a member that may only be waiting for its peers.

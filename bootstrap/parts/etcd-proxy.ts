@@ -5,11 +5,13 @@
 // requires a client certificate from whoever connects to it.
 import { PORTS } from "../../clusters/model/ports";
 import type { NodeContext, Part } from "../node";
+import { etcdNodeUser } from "../pki/etcd-users";
 import { ETCD_CA, nodeClient, proxyClient, proxyServer } from "../pki/spec";
 import { certPair, envFile, etcdCaFile, PATHS, script } from "./files";
 import { containerService, unitVar } from "./container";
 
 export const PROXY_LISTEN = `127.0.0.1:${PORTS.etcdClient}`;
+export const ETCDCTL_ENV = `${PATHS.env}/etcdctl.env`;
 
 /** The proxy's arguments after `etcd grpc-proxy start`. */
 export function proxyArgs(ctx: NodeContext): string[] {
@@ -39,18 +41,25 @@ export const etcdProxyPart: Part = {
     certPair(b, ctx, proxyServer(ctx.group), "proxy-server");
     certPair(b, ctx, nodeClient(ctx.group), "node-client");
 
-    // etcdctl for node services and operators: through the proxy, with the node's certificate
+    // etcdctl for node services and operators: through the proxy, with the node's certificate,
+    // as the node group's etcd user (its password: hence root's alone)
     b.file(
-      `${PATHS.env}/etcdctl.env`,
-      envFile({
-        ETCDCTL_API: "3",
-        ETCDCTL_ENDPOINTS: `https://${PROXY_LISTEN}`,
-        ETCDCTL_CACERT: `${tls}/ca.crt`,
-        ETCDCTL_CERT: `${tls}/node-client.crt`,
-        ETCDCTL_KEY: `${tls}/node-client.key`,
-        ETCDCTL_DIAL_TIMEOUT: "3s",
-        ETCDCTL_COMMAND_TIMEOUT: "5s",
-      }),
+      ETCDCTL_ENV,
+      [
+        envFile({
+          ETCDCTL_API: "3",
+          ETCDCTL_ENDPOINTS: `https://${PROXY_LISTEN}`,
+          ETCDCTL_CACERT: `${tls}/ca.crt`,
+          ETCDCTL_CERT: `${tls}/node-client.crt`,
+          ETCDCTL_KEY: `${tls}/node-client.key`,
+          ETCDCTL_DIAL_TIMEOUT: "3s",
+          ETCDCTL_COMMAND_TIMEOUT: "5s",
+        }),
+        `ETCDCTL_USER=${etcdNodeUser(ctx.group)}:`,
+        ctx.values.etcdPassword(ctx.group),
+        "\n",
+      ],
+      { mode: 0o600 },
     );
     script(b, "etcdctl");
 

@@ -6,8 +6,7 @@ import { PATHS, script, UNIT_PATH } from "./files";
 import { PROXY_LISTEN } from "./etcd-proxy";
 import { containerService, unitVar } from "./container";
 import { IMAGES, imageRef } from "../versions";
-
-export const FLANNEL_PREFIX = "/coreos.com/network";
+import { etcdNodeUser, FLANNEL_PREFIX } from "../pki/etcd-users";
 
 export function flannelNetworkConfig(ctx: Parameters<Part["apply"]>[1]): string {
   const { network } = ctx.cluster.config;
@@ -47,6 +46,14 @@ WantedBy=multi-user.target
       { enabled: true },
     );
 
+    // flanneld reads FLANNELD_<FLAG> from its environment: the node group's etcd user, kept off
+    // its command line (which every process on the machine can read)
+    const etcdUser = `${PATHS.env}/flannel-etcd.env`;
+    b.file(
+      etcdUser,
+      [`FLANNELD_ETCD_USERNAME=${etcdNodeUser(ctx.group)}\nFLANNELD_ETCD_PASSWORD=`, ctx.values.etcdPassword(ctx.group), "\n"],
+      { mode: 0o600 },
+    );
     containerService(b, {
       unit: "flanneld.service",
       container: "flanneld",
@@ -59,6 +66,7 @@ WantedBy=multi-user.target
       pre: ["/usr/bin/mkdir -p /run/flannel", "/usr/bin/touch /run/xtables.lock"],
       privileged: true,
       run: [
+        `--env-file ${etcdUser}`,
         "--volume /run/flannel:/run/flannel",
         "--volume /run/xtables.lock:/run/xtables.lock",
         `--volume ${tls}:${tls}:ro`,

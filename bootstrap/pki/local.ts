@@ -31,6 +31,8 @@ export interface LocalPki {
   certs: Map<string, LocalCert>;
   /** the seed of every pool's join tokens (bootstrap/kube/join.ts) */
   joinSeed: string;
+  /** the seed of every node group's etcd password (pki/etcd-users.ts), in <dir>/etcd-seed */
+  etcdSeed: string;
   /** the API servers' key for Secrets at rest (32 bytes, base64), in <dir>/encryption-key */
   encryptionKey: string;
   /** what this run issued (the rest was reused) */
@@ -150,13 +152,23 @@ export async function localPki(cluster: Cluster, dir: string): Promise<LocalPki>
       writeFile(seedFile, `${randomBytes(16).toString("hex")}\n`, 0o600);
       r.issued.push("join-seed");
     }
+    const etcdSeedFile = join(dir, "etcd-seed");
+    if (!existsSync(etcdSeedFile)) {
+      writeFile(etcdSeedFile, `${randomBytes(16).toString("hex")}\n`, 0o600);
+      r.issued.push("etcd-seed");
+    }
     // never replaced once made: the cluster's Secrets are encrypted with it
     const keyFile = join(dir, "encryption-key");
     if (!existsSync(keyFile)) {
       writeFile(keyFile, `${randomBytes(32).toString("base64")}\n`, 0o600);
       r.issued.push("encryption-key");
     }
-    return { ...r, joinSeed: readFileSync(seedFile, "utf8").trim(), encryptionKey: readFileSync(keyFile, "utf8").trim() };
+    return {
+      ...r,
+      joinSeed: readFileSync(seedFile, "utf8").trim(),
+      etcdSeed: readFileSync(etcdSeedFile, "utf8").trim(),
+      encryptionKey: readFileSync(keyFile, "utf8").trim(),
+    };
   });
 }
 

@@ -8,7 +8,8 @@
 //                             Name (etcd's grpc-proxy refuses a client certificate that has one)
 //   etcd-proxy-server-<g>     what the proxy serves on 127.0.0.1:2379
 //   etcd-node-client-<g>      what node services (flannel, register_node) present to the proxy
-//   apiserver-etcd-client     what the API servers present to the members
+//   apiserver-etcd-client     what the API servers present to the members (etcd user kube-apiserver)
+//   etcd-root                 etcd's root user, on the members only (pki/etcd-users.ts)
 // kubernetes CA (its key is on masters: the controller-manager signs kubelet CSRs) signs
 //   admin                     day-to-day administrator (slipway:cluster-admins → cluster-admin)
 //   super-admin               break-glass administrator (system:masters), an output only
@@ -56,6 +57,8 @@ export const etcdMember = (i: number) => `etcd-member-${i}`;
 export const proxyClient = (g: NodeGroup) => `etcd-proxy-client-${g}`;
 export const proxyServer = (g: NodeGroup) => `etcd-proxy-server-${g}`;
 export const nodeClient = (g: NodeGroup) => `etcd-node-client-${g}`;
+/** etcd's root user, by certificate: the members' own (users and roles, membership changes) */
+export const ETCD_ROOT = "etcd-root";
 
 const leaf = (name: string, ca: string, s: Partial<CertSpec> & Pick<CertSpec, "usages">): CertSpec => ({
   name,
@@ -104,7 +107,9 @@ export function certSpecs(cluster: Cluster): CertSpec[] {
       leaf(nodeClient(g), ETCD_CA, { commonName: `node:${g}`, organization: "slipway:nodes", usages: ["client_auth"] }),
     );
   specs.push(
+    // its Common Name is its etcd user (pki/etcd-users.ts)
     leaf("apiserver-etcd-client", ETCD_CA, { commonName: "kube-apiserver", organization: "slipway:apiservers", usages: ["client_auth"] }),
+    leaf(ETCD_ROOT, ETCD_CA, { commonName: "root", organization: "slipway:etcd-members", usages: ["client_auth"] }),
   );
 
   specs.push(caSpec(KUBE_CA, `${name} kubernetes CA`), caSpec(FRONT_PROXY_CA, `${name} front-proxy CA`));

@@ -13,8 +13,9 @@ set -a
 # shellcheck source=/dev/null
 . /etc/slipway/images.env
 set +a
-exec /usr/bin/docker run --rm --network host \
+# --interactive: standard input reaches etcdctl (txn and user add read it; docker passes none without)
+exec /usr/bin/docker run --rm --interactive --network host \
   --volume /etc/ssl/etcd:/etc/ssl/etcd:ro \
-  --env ETCDCTL_ENDPOINTS --env ETCDCTL_CACERT --env ETCDCTL_CERT --env ETCDCTL_KEY \
+  --env ETCDCTL_ENDPOINTS --env ETCDCTL_CACERT --env ETCDCTL_CERT --env ETCDCTL_KEY --env ETCDCTL_USER \
   --env ETCDCTL_DIAL_TIMEOUT --env ETCDCTL_COMMAND_TIMEOUT \
   --entrypoint /usr/local/bin/etcdctl "$ETCD_IMAGE" "$@"

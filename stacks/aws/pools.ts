@@ -23,6 +23,8 @@ export function workerPool(ctx: MachineContext, pool: PoolPlan) {
     pem: (n, kind) => ctx.pki.pem(n, kind),
     joinToken: (p) => ctx.pki.joinToken(p),
     joinSeed: ctx.pki.joinSeed,
+    etcdPassword: (g) => ctx.pki.etcdPassword(g),
+    etcdSeed: ctx.pki.etcdSeed,
     encryptionKey: ctx.pki.encryptionKey,
     apiEndpoints: ctx.pki.apiEndpoints,
     volume: (purpose) => {

@@ -130,8 +130,15 @@ export class EtcdDrill {
     return this.lab.exec(m.ns, command, env, 60_000);
   }
 
-  /** etcdctl in the worker's namespace with the worker's node client certificate. */
-  etcdctl(args: string[], opts: { endpoints?: string; withCert?: boolean; timeouts?: boolean } = {}) {
+  /** The member unit's etcd-auth step (users, roles, authentication on), as its unit runs it. */
+  auth(m: Member) {
+    const u = m.root.unit("etcd-auth.service");
+    const env: Record<string, string> = { ...m.root.serviceEnv("etcd-auth.service"), PATH: HOST_PATH, POLL_SECONDS: "0.5" };
+    return this.lab.exec(m.ns, [m.root.at(u.execStart[0] as string)], env, 60_000);
+  }
+
+  /** etcdctl in the worker's namespace with the worker's node client certificate (and etcd user). */
+  etcdctl(args: string[], opts: { endpoints?: string; withCert?: boolean; timeouts?: boolean; withUser?: boolean } = {}) {
     const env = this.worker.root.serviceEnv("register-node.service");
     const e: Record<string, string> = {
       PATH: HOST_PATH,
@@ -145,6 +152,8 @@ export class EtcdDrill {
     if (opts.withCert !== false) {
       e.ETCDCTL_CERT = env.ETCDCTL_CERT as string;
       e.ETCDCTL_KEY = env.ETCDCTL_KEY as string;
+      // the node group's etcd user, as every node service has it (etcdctl.env)
+      if (env.ETCDCTL_USER && opts.withUser !== false) e.ETCDCTL_USER = env.ETCDCTL_USER;
     }
     return this.lab.exec(this.worker.ns, ["etcdctl", ...args], e);
   }
@@ -174,7 +183,8 @@ export class EtcdDrill {
 
   /** raft index and leader per member, read from the members themselves. */
   status(members = this.members): { endpoint: string; raftIndex: number; leader: string; memberId: string }[] {
-    const r = this.etcdctl(["endpoint", "status", "-w", "json"], { endpoints: this.memberEndpoints(members) });
+    // no user: each authentication is itself a raft entry, which would move the indexes compared
+    const r = this.etcdctl(["endpoint", "status", "-w", "json"], { endpoints: this.memberEndpoints(members), withUser: false });
     if (r.status !== 0) return [];
     return (
       JSON.parse(r.stdout) as {

@@ -27,6 +27,7 @@ export function tfResolver(
     m = /^tls_private_key\.key_([a-z0-9-]+)\.public_key_pem$/.exec(ref);
     if (m) return get(m[1] as string).publicKey;
     if (ref === "random_password.join_seed.result") return pki.joinSeed;
+    if (ref === "random_password.etcd_seed.result") return pki.etcdSeed;
     if (ref === "random_bytes.secrets_key.base64") return pki.encryptionKey;
     if (ref === "time_rotating.join_period.unix") return String(Math.floor(rotated.getTime() / 1000));
     if (/^(openstack_blockstorage_volume_v3|aws_ebs_volume)\.etcd_\d+_data\.id$/.test(ref)) return volumes.data;
