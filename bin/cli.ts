@@ -115,6 +115,17 @@ export function program(): Command {
       if (code) process.exitCode = code;
     });
 
+  cli
+    .command("diagram")
+    .description("draw the cluster as an SVG: network and zones, machines, volumes, public addresses, allowed flows")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("--out <file>", "write the SVG here (a new file, or one slipway drew before); default: standard output")
+    .action(async (file: string | undefined, opts: { out?: string }) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { diagramCommand } = require("./diagram") as typeof import("./diagram");
+      await diagramCommand(cluster, opts.out);
+    });
+
   imageCommands(cli);
   return cli;
 }

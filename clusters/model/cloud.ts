@@ -59,4 +59,20 @@ export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
    * joining machines' certificates — never matching a master's or another pool's name
    */
   joinNames(config: Config, plan: CloudPlan, pool: string): { names: string; subnets?: string[] };
+  /** how the cloud's parts are called, for `slipway diagram` */
+  picture(config: Config): CloudPicture;
+}
+
+/** The cloud's words for what a diagram of the cluster shows. */
+export interface CloudPicture {
+  /** the network and what it is called: "Neutron network", "VPC" */
+  network: string;
+  /** availability zone labels, one per zone of the plan */
+  zones: string[];
+  /** the machine size of etcd members, masters and each pool: a flavor, an instance type */
+  size: { etcd: string; master: string; pools: Record<string, string> };
+  /** a member's data volume, a pool's logs volume of `gib`: "Cinder volume 10 GiB" */
+  volume(gib: number): string;
+  /** a master's public address: "floating IP", "Elastic IP" */
+  publicAddress: string;
 }

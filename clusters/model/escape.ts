@@ -12,6 +12,7 @@
 //   shell              shellWord(s): one single-quoted word.
 //   YAML / JSON        only ever through a serializer (JSON.stringify, yaml's stringify,
 //                      kubernetes-models), never by pasting text.
+//   Graphviz DOT       dotString(s): one double-quoted string (`\` and `"` escaped; `slipway diagram`).
 //   environment files  refused when a value would need quoting (envFile in bootstrap/parts/files.ts):
 //                      systemd's EnvironmentFile= and docker's --env-file read quotes differently.
 //
@@ -49,4 +50,14 @@ export function systemdText(s: string): string {
 /** `s` as one word of a POSIX shell command line. */
 export function shellWord(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** One double-quoted DOT string: Graphviz reads `\"` and `\\` in it; lines join with dotLines. */
+export function dotString(s: string): string {
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** Lines of a DOT label, each escaped, centred (`\n`). */
+export function dotLines(lines: readonly string[]): string {
+  return `"${lines.map((l) => dotString(l).slice(1, -1)).join("\\n")}"`;
 }

@@ -205,4 +205,19 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
       subnets: plan.workerSubnets.map((i) => plan.subnets[i]?.text ?? ""),
     };
   },
+  picture: (config) => {
+    const z = config.aws.zones;
+    return {
+      network: "VPC",
+      // zone names when the file gives them, else the region's first zones (chosen at apply time)
+      zones: typeof z === "number" ? Array.from({ length: z }, (_, i) => `${config.aws.region} zone ${i + 1}`) : z,
+      size: {
+        etcd: config.etcd.instanceType,
+        master: config.masters.instanceType,
+        pools: Object.fromEntries(config.workers.map((w) => [w.name, w.instanceType])),
+      },
+      volume: (gib) => `EBS gp3 ${gib} GiB, encrypted`,
+      publicAddress: "Elastic IP",
+    };
+  },
 };

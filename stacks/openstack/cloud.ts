@@ -193,4 +193,15 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
     const max = plan.pools.find((p) => p.name === pool)?.maxCount ?? 0;
     return { names: `^${config.name}-${pool}-(0|[1-9][0-9]{0,${Math.max(0, String(max - 1).length - 1)}})$` };
   },
+  picture: (config) => ({
+    network: "Neutron network",
+    zones: [config.openstack.availabilityZone ?? "default zone"],
+    size: {
+      etcd: config.etcd.flavor,
+      master: config.masters.flavor,
+      pools: Object.fromEntries(config.workers.map((w) => [w.name, w.flavor])),
+    },
+    volume: (gib) => `Cinder volume ${gib} GiB`,
+    publicAddress: "floating IP",
+  }),
 };
