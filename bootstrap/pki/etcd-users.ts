@@ -1,7 +1,8 @@
 // Who may touch what in etcd. With etcd's authentication on (scripts/etcd-auth.sh turns it on
 // once the members have formed the cluster), a request is allowed only by its user's roles:
 //
-//   kube-apiserver   role kubernetes: /registry/ (the whole Kubernetes keyspace). Authenticated
+//   kube-apiserver   role kubernetes: /registry/ (the whole Kubernetes keyspace) and the
+//                    compactor's compact_rev_key. Authenticated
 //                    by its certificate (CN kube-apiserver); it talks to the members directly.
 //   node-<group>     role slipway-nodes: /slipway/ (register_node, reboot locks, drains) and
 //                    flannel's /coreos.com/network/. One user per node group (etcd, master,
@@ -25,9 +26,12 @@ export const FLANNEL_PREFIX = "/coreos.com/network";
 export const ETCD_APISERVER_USER = "kube-apiserver";
 export const etcdNodeUser = (g: NodeGroup) => `node-${g}`;
 
-/** The roles, and the key prefixes each may read and write. */
+/**
+ * The roles, and the keys each may read and write: a prefix (ending in "/") or one exact key. The
+ * API server's compactor keeps its revision in `compact_rev_key`, outside /registry/.
+ */
 export const ETCD_ROLES = {
-  kubernetes: ["/registry/"],
+  kubernetes: ["/registry/", "compact_rev_key"],
   "slipway-nodes": ["/slipway/", `${FLANNEL_PREFIX}/`],
 } as const;
 

@@ -5,7 +5,7 @@
 # It acts as etcd's root user, by the members' root certificate (CN root).
 #
 # ETCD_AUTH_CONFIG lines:
-#   role <name> <prefix>...      the role may read and write keys under each prefix
+#   role <name> <key>...         the role may read and write each key: a prefix when it ends in /
 #   user <name> <role>           a user authenticated by its certificate's Common Name
 #   nodes <role> <group>...      user node-<group> for each node group, by password: the first 32
 #                                hex digits of SHA-256("<seed>:etcd:<group>"), seed in ETCD_SEED_FILE
@@ -43,7 +43,12 @@ while read -r kind name rest; do
   case "$kind" in
     role)
       run role add "$name"
-      for p in $rest; do run role grant-permission "$name" --prefix=true readwrite "$p"; done
+      for k in $rest; do
+        case "$k" in
+          */) run role grant-permission "$name" --prefix=true readwrite "$k" ;;
+          *) run role grant-permission "$name" readwrite "$k" ;;
+        esac
+      done
       ;;
     user)
       run user add "$name" --no-password
