@@ -115,6 +115,21 @@ export function program(): Command {
       if (code) process.exitCode = code;
     });
 
+  const etcd = cli.command("etcd").description("etcd tier operations");
+  etcd
+    .command("replace")
+    .description("print the terraform apply that replaces an etcd member (its machine, or with --new-volume its volume too)")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("--member <n>", "which member (0-based)")
+    .option("--new-volume", "its data volume is lost or broken: replace it too (the member rejoins and copies the data)")
+    .option("--force", "allow replacing the volume of the only member (an empty cluster)")
+    .option("-o, --out <dir>", "where `slipway synth` writes (for terraform -chdir)", "cdktf.out")
+    .action((file: string | undefined, opts: import("./etcd").EtcdReplaceOptions) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { etcdReplaceCommand } = require("./etcd") as typeof import("./etcd");
+      etcdReplaceCommand(cluster, opts);
+    });
+
   cli
     .command("diagram")
     .description("draw the cluster as an SVG: network and zones, machines, volumes, public addresses, allowed flows")

@@ -195,6 +195,20 @@ export async function synthesize(cluster: Cluster, outdir: string): Promise<Synt
   );
 }
 
+/** The resource addresses synthesis makes for `cluster`, nothing written (`slipway etcd replace`). */
+export function resourceAddresses(cluster: Cluster): { stackName: string; addresses: string[] } {
+  const scratch = scratchFolder();
+  try {
+    const { files, summary } = build(cluster, "cdktf.out", scratch);
+    const text = (files.get(join("stacks", summary.stackName, "cdk.tf.json")) as Buffer).toString("utf8");
+    const tf = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
+    const addresses = Object.entries(tf.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((name) => `${type}.${name}`));
+    return { stackName: summary.stackName, addresses };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** The same without the interrupt handling, for callers that cannot wait (tests, the bench). */
 export function synthesizeSync(cluster: Cluster, outdir: string): SynthSummary {
   const folder = claimFolder(outdir, SYNTH_OUTPUT, cdktfOutput);
