@@ -8,7 +8,10 @@ import { dotLines, dotString } from "../clusters/model/escape";
 import type { Cluster } from "../clusters/model/load";
 import { dnsNames } from "../clusters/model/names";
 import type { NodePlan } from "../clusters/model/plan";
+import { API_LB_PORT, PORTS } from "../clusters/model/ports";
 import { firewallRules, type Group, type Rule } from "./firewall";
+
+const PROXY_ADDRESS = `127.0.0.1:${PORTS.etcdClient}`;
 
 /** The first line of every SVG `slipway diagram` writes (how it knows a file is its own). */
 export const DIAGRAM_MARK = "<!-- slipway diagram";
@@ -55,7 +58,7 @@ export function clusterDot(cluster: Cluster): string {
     `  subgraph cluster_net { label=${dotLines([`${pic.network} ${plan.nodes.text}`, `zones: ${pic.zones.join(", ")}`, ...selfFlows("cluster")])}; style="rounded"; color="#7a7a7a";`,
   );
   line(
-    `    machines [shape=note, fillcolor="#fafafa", label=${dotLines(["every machine", "etcd proxy on 127.0.0.1:2379", "API load balancer on 127.0.0.1:7443"])}];`,
+    `    machines [shape=note, fillcolor="#fafafa", label=${dotLines([GROUP_LABEL.cluster, `etcd proxy on ${PROXY_ADDRESS}`, `API load balancer on 127.0.0.1:${API_LB_PORT}`])}];`,
   );
 
   line(

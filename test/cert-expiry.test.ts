@@ -45,8 +45,8 @@ beforeAll(async () => {
 
 describe("cert-expiry", () => {
   it("logs every certificate, warns 30 days ahead, errs once expired, and writes one metric per certificate", async () => {
-    const u = master.unit("cert-expiry.service");
-    const r = spawnSync(master.at(u.execStart[0] as string), [], { env: master.serviceEnv("cert-expiry.service"), encoding: "utf8" });
+    const { argv, env } = master.unitCommand("cert-expiry.service");
+    const r = spawnSync(argv[0] as string, argv.slice(1), { env, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
     const certs = ["/etc/ssl/etcd", "/etc/kubernetes/pki", "/var/lib/kubelet/pki"].flatMap((d) =>

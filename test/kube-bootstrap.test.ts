@@ -77,10 +77,10 @@ beforeAll(async () => {
 
 function run(i: number, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const root = masters[i] as NodeRoot;
-  const u = root.unit("kube-bootstrap.service");
-  const child = spawn(root.at(u.execStart[0] as string), [], {
+  const { argv, env: unitEnv } = root.unitCommand("kube-bootstrap.service");
+  const child = spawn(argv[0] as string, argv.slice(1), {
     env: {
-      ...root.serviceEnv("kube-bootstrap.service"),
+      ...unitEnv,
       PATH: `${join(api, "bin")}:/usr/bin:/bin`,
       API_DIR: api,
       HOSTNAME_FILE: root.at("/etc/hostname"),

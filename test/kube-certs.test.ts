@@ -76,6 +76,14 @@ describe("kube-certs on a master", () => {
     expect(ISSUED.map(fingerprint)).toEqual(prints);
   });
 
+  it("a service-account public key that no longer matches its private key is derived again", () => {
+    const other = join(work.dir, "other-sa.key");
+    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", other]);
+    writeFileSync(pki("sa.pub"), openssl(["pkey", "-in", other, "-pubout"]));
+    expect(runKubeCerts(master, "kube-certs-renew.service").stdout).toBe("kube-certs: derived sa.pub from sa.key\n");
+    expect(readFileSync(pki("sa.pub"), "utf8")).toBe(openssl(["pkey", "-in", pki("sa.key"), "-pubout"]));
+  });
+
   it("a certificate near its end is issued again, alone, and every static pod's manifest changes so the kubelet restarts it", () => {
     // the scheduler's, as if issued 355 days ago: 10 days left, inside pki.renewBeforeDays
     const req = join(work.dir, "req.pem");

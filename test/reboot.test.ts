@@ -185,6 +185,32 @@ fi`,
     }
   });
 
+  it("a drain claimed by a master that died is taken over once the claim is old", async () => {
+    const key = "/slipway/drain/demo-general-0";
+    const stale = `draining:demo-master-2:${Math.floor(Date.now() / 1000) - 3600}`;
+    expect(d.etcdctl(["put", key, stale]).status).toBe(0);
+    const before = machineLog().length;
+    const r = drainPass();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("the drain of demo-general-0 claimed by demo-master-2");
+    expect(machineLog().slice(before)).toEqual(["kubectl drain demo-general-0 --ignore-daemonsets --delete-emptydir-data --timeout=2s"]);
+    expect(d.etcdctl(["get", "--print-value-only", key]).stdout.trim()).toBe("drained");
+    // a fresh claim of another master is left to it
+    const fresh = `draining:demo-master-2:${Math.floor(Date.now() / 1000)}`;
+    expect(d.etcdctl(["put", key, fresh]).status).toBe(0);
+    drainPass();
+    expect(machineLog()).toHaveLength(before + 1);
+    expect(d.etcdctl(["get", "--print-value-only", key]).stdout.trim()).toBe(fresh);
+    // drained for a reboot whose lock ran out before it was back: uncordoned all the same
+    expect(d.etcdctl(["put", key, "drained"]).status).toBe(0);
+    expect(lock()).toBe("");
+    const back = await reboot("demo-general-0");
+    expect(back.out).toContain("back from a reboot after the pool-general lock ran out; asked the masters to uncordon demo-general-0");
+    expect(drainPass().status).toBe(0); // a master's next pass
+    expect(machineLog().at(-1)).toBe("kubectl uncordon demo-general-0");
+    expect(d.etcdctl(["get", "--prefix", "/slipway/drain/"]).stdout).toBe("");
+  });
+
   it("the holder keeps its lock alive across its reboot; a holder that dies blocks its group only until the lease runs out", async () => {
     const ttl = { REBOOT_LOCK_TTL: "3", REBOOT_DRAIN: "no" };
     writeFileSync(join(work.dir, "pending-demo-general-1"), "");

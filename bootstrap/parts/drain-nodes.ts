@@ -2,8 +2,9 @@
 // uncordons them after (scripts/drain-nodes.sh; the asking side: scripts/coordinate-reboot.sh).
 // The masters do it with their own identity, so no node needs the right to evict others' pods.
 import type { Part } from "../node";
+import { ETCDCTL_ENV } from "./etcd-proxy";
 import { KUBECONFIGS } from "./control-plane";
-import { PATHS, foreverService, script } from "./files";
+import { foreverService, script } from "./files";
 
 export const DRAIN_PREFIX = "/slipway/drain";
 
@@ -15,7 +16,7 @@ export const drainNodesPart: Part = {
       description: "Drain nodes before their update reboot and uncordon them after",
       unit: ["After=kube-bootstrap.service etcd-proxy.service"],
       service: [
-        `EnvironmentFile=${PATHS.env}/etcdctl.env`,
+        `EnvironmentFile=${ETCDCTL_ENV}`,
         `Environment=KUBECONFIG=${KUBECONFIGS.superAdmin}`,
         `Environment=DRAIN_PREFIX=${DRAIN_PREFIX}`,
       ],

@@ -3,7 +3,7 @@
 import { PORTS } from "../../clusters/model/ports";
 import type { Part } from "../node";
 import { PATHS, script, UNIT_PATH } from "./files";
-import { PROXY_LISTEN } from "./etcd-proxy";
+import { ETCDCTL_ENV, PROXY_LISTEN } from "./etcd-proxy";
 import { containerService, unitVar } from "./container";
 import { IMAGES, imageRef } from "../versions";
 import { etcdNodeUser, FLANNEL_PREFIX } from "../pki/etcd-users";
@@ -33,7 +33,7 @@ After=etcd-proxy.service
 Type=oneshot
 RemainAfterExit=true
 ${UNIT_PATH}
-EnvironmentFile=${PATHS.env}/etcdctl.env
+EnvironmentFile=${ETCDCTL_ENV}
 Environment=FLANNEL_NETWORK_CONFIG=/etc/flannel/network.json
 Environment=FLANNEL_ETCD_PREFIX=${FLANNEL_PREFIX}
 ExecStart=${write}

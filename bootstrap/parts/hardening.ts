@@ -4,6 +4,7 @@
 // - Flatcar's automatic updates reboot one machine of a group at a time, coordinated through etcd
 //   under a lease its holder refreshes (scripts/coordinate-reboot.sh): etcd members and masters
 //   form one group, so they never reboot together; Kubernetes nodes are drained first.
+import { ETCDCTL_ENV } from "./etcd-proxy";
 import { PORTS } from "../../clusters/model/ports";
 import { cloudOf } from "../../clusters/model/clouds";
 import type { Part } from "../node";
@@ -72,7 +73,7 @@ Type=oneshot
 # waiting for a drain may take long; the timer starts no second run meanwhile
 TimeoutStartSec=infinity
 ${UNIT_PATH}
-EnvironmentFile=${PATHS.env}/etcdctl.env
+EnvironmentFile=${ETCDCTL_ENV}
 EnvironmentFile=${PATHS.env}/reboot.env
 Environment="REBOOT_HEALTH_CHECK=${healthCheck}"
 ExecStart=${run}

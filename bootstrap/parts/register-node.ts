@@ -2,6 +2,7 @@
 // boot id) under a lease that one long-lived keep-alive refreshes; a dead machine's record
 // expires by itself, a machine cut off from etcd registers again when it is back.
 import type { Part } from "../node";
+import { ETCDCTL_ENV } from "./etcd-proxy";
 import { PATHS, foreverService, script } from "./files";
 import { NODE_IDENTITY } from "./node-identity";
 
@@ -16,7 +17,7 @@ export const registerNodePart: Part = {
       description: `Keep this machine recorded in etcd under a lease (${REGISTER_NODE.prefix}/<hostname>)`,
       unit: ["Wants=etcd-proxy.service", "After=etcd-proxy.service node-identity.service", "Requires=node-identity.service"],
       service: [
-        `EnvironmentFile=${PATHS.env}/etcdctl.env`,
+        `EnvironmentFile=${ETCDCTL_ENV}`,
         `EnvironmentFile=${PATHS.env}/node.env`,
         `EnvironmentFile=${NODE_IDENTITY}`,
         `Environment=REGISTER_NODE_PREFIX=${REGISTER_NODE.prefix}`,

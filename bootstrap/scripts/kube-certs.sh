@@ -22,11 +22,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 umask 077
 
-# the service-account public key, from its private key
-if [ ! -s "$pki/sa.pub" ]; then
-  openssl pkey -in "$pki/sa.key" -pubout -out "$work/sa.pub"
+# the service-account public key, from its private key (again whenever that key changed)
+openssl pkey -in "$pki/sa.key" -pubout -out "$work/sa.pub"
+if [ "$(cat "$work/sa.pub")" != "$(cat "$pki/sa.pub" 2>/dev/null)" ]; then
   chmod 0644 "$work/sa.pub"
   mv "$work/sa.pub" "$pki/sa.pub"
+  echo "kube-certs: derived sa.pub from sa.key"
 fi
 
 # issue <ca> <subject> <sans> <usage> <key out> <cert out>

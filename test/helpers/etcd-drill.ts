@@ -132,9 +132,8 @@ export class EtcdDrill {
 
   /** The member unit's etcd-auth step (users, roles, authentication on), as its unit runs it. */
   auth(m: Member) {
-    const u = m.root.unit("etcd-auth.service");
-    const env: Record<string, string> = { ...m.root.serviceEnv("etcd-auth.service"), PATH: HOST_PATH, POLL_SECONDS: "0.5" };
-    return this.lab.exec(m.ns, [m.root.at(u.execStart[0] as string)], env, 60_000);
+    const { argv, env } = m.root.unitCommand("etcd-auth.service");
+    return this.lab.exec(m.ns, argv, { ...env, PATH: HOST_PATH, POLL_SECONDS: "0.5" }, 60_000);
   }
 
   /** etcdctl in the worker's namespace with the worker's node client certificate (and etcd user). */

@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import type { NodeRoot } from "./node-root";
 
 export function runKubeCerts(root: NodeRoot, unit = "kube-certs.service"): { stdout: string; stderr: string } {
-  const u = root.unit(unit);
-  const r = spawnSync(root.at(u.execStart[0] as string), [], { env: root.serviceEnv(unit), encoding: "utf8" });
+  const { argv, env } = root.unitCommand(unit);
+  const r = spawnSync(argv[0] as string, argv.slice(1), { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`kube-certs failed (${r.status}):\n${r.stdout}${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };
 }

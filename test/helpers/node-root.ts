@@ -100,6 +100,12 @@ export class NodeRoot {
     return { environment, environmentFiles, execStart, execStartPre };
   }
 
+  /** How systemd would start the unit: its command (moved into the root) and its environment. */
+  unitCommand(name: string): { argv: string[]; env: Record<string, string> } {
+    const [exe, ...args] = this.unit(name).execStart;
+    return { argv: [this.at(exe as string), ...args.map((a) => this.rewrite(a))], env: this.serviceEnv(name) };
+  }
+
   /** The environment systemd would give the unit, with paths moved into the root. */
   serviceEnv(name: string): Record<string, string> {
     const u = this.unit(name);
