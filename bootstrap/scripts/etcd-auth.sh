@@ -39,7 +39,8 @@ done
 run user add root --no-password
 run user grant-role root root
 users=0
-while read -r kind name rest; do
+# the config on fd 3: etcdctl is `docker run --interactive`, which takes all of standard input
+while read -r kind name rest <&3; do
   case "$kind" in
     role)
       run role add "$name"
@@ -64,6 +65,6 @@ while read -r kind name rest; do
       done
       ;;
   esac
-done <"$config"
+done 3<"$config"
 etcdctl auth enable >/dev/null
 echo "etcd-auth: $users users and their roles are in place; authentication is on"

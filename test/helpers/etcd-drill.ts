@@ -12,8 +12,12 @@ import { Lab, type LabProcess } from "./lab";
 import { NodeRoot } from "./node-root";
 import { ROOT } from "./clusters";
 
-/** Debian's etcdctl stands in for Flatcar's wrapper (/opt/slipway/bin/etcdctl runs it in docker). */
-export const HOST_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+/**
+ * PATH of processes run as the machine would run them. Debian's etcdctl stands in for Flatcar's
+ * wrapper (/opt/slipway/bin/etcdctl runs it in docker), through machine-bin/etcdctl: it takes its
+ * standard input the way `docker run --interactive` does.
+ */
+export const HOST_PATH = `${join(__dirname, "machine-bin")}:/usr/sbin:/usr/bin:/sbin:/bin`;
 
 export interface Machine {
   name: string;
