@@ -18,6 +18,8 @@ export const ETCD_SEED_FILE = "/etc/etcd/etcd-seed";
 export const ETCD_AUTH_CONFIG = "/etc/etcd/auth.conf";
 /** etcd's own metrics and /health, only on the machine itself */
 export const ETCD_METRICS = "http://127.0.0.1:2381";
+/** etcd-health asks again this often before it fails: an election or a catch-up is no failure */
+export const ETCD_HEALTH = { retries: 8, delaySeconds: 5 } as const;
 
 export function etcdEnv(ctx: Parameters<Part["apply"]>[1]): Record<string, string> {
   const { cluster, node } = ctx;
@@ -163,7 +165,11 @@ WantedBy=multi-user.target
     );
 
     // A failed check leaves etcd-health.service failed: visible in `systemctl --failed` and to
-    // node monitoring, without restarting a member that may only be waiting for its peers.
+    // node monitoring, without restarting a member that may only be waiting for its peers. A
+    // member answers /health false for as long as it has no leader: during every election and
+    // while a rebooted member catches up. The check asks again (ETCD_HEALTH: 8 times, 5 s apart)
+    // before it fails, so only a member without a leader for that long is reported (the VM tier
+    // saw elections of several seconds leave the unit failed until the next run).
     b.unit(
       "etcd-health.service",
       `[Unit]
@@ -172,7 +178,7 @@ After=etcd-member.service
 
 [Service]
 Type=oneshot
-ExecStart=/usr/bin/curl --fail --silent --show-error --max-time 5 ${ETCD_METRICS}/health
+ExecStart=/usr/bin/curl --fail --silent --show-error --max-time 5 --retry ${ETCD_HEALTH.retries} --retry-delay ${ETCD_HEALTH.delaySeconds} --retry-all-errors ${ETCD_METRICS}/health
 `,
     );
     b.unit(
