@@ -14,7 +14,8 @@
 # does not allow it) cancels this reboot: the node is uncordoned, the lock given back, and the next
 # run tries again.
 #
-# etcd not answering (at boot, before the proxy is up) is not a failure: the next run tries again.
+# etcd not answering - at boot, before the proxy is up, or in the middle of a run (an election, a
+# member of the group going down for its own reboot) - is not a failure: the next run tries again.
 set -euo pipefail
 group=${REBOOT_GROUP:?reboot group}
 key="${REBOOT_PREFIX:-/slipway/reboot}/$group"
@@ -48,8 +49,14 @@ wait_for() {
   done
 }
 
+# later <what>: etcd did not answer a step; the lock (if ours) stays under its lease, the next run goes on
+later() {
+  echo "coordinate-reboot: etcd did not answer ($1); trying again at the next run"
+  exit 0
+}
+
 release() {
-  printf 'value("%s") = "%s"\n\ndel %s\n\n\n' "$key" "$host" "$key" | etcdctl txn >/dev/null
+  printf 'value("%s") = "%s"\n\ndel %s\n\n\n' "$key" "$host" "$key" | etcdctl txn >/dev/null || later "giving the lock back"
   [ -z "$our_lease" ] || etcdctl lease revoke "$our_lease" >/dev/null 2>&1 || true
 }
 
@@ -61,13 +68,13 @@ holder=$value our_lease=$lease
 
 if [ "$holder" = "$host" ]; then
   # ours, from before our reboot: keep it alive while we come back
-  [ -z "$our_lease" ] || etcdctl lease keep-alive --once "$our_lease" >/dev/null
+  [ -z "$our_lease" ] || etcdctl lease keep-alive --once "$our_lease" >/dev/null || later "keeping the lock alive"
   if ! sh -c "${REBOOT_HEALTH_CHECK:-true}" >/dev/null 2>&1; then
     echo "coordinate-reboot: back from the reboot but not healthy yet; keeping the $group lock"
     exit 0
   fi
   if [ "$drain" = yes ]; then
-    etcdctl put "$drain_key" uncordon >/dev/null
+    etcdctl put "$drain_key" uncordon >/dev/null || later "asking for the uncordon"
     if ! wait_for ""; then
       echo "coordinate-reboot: no master has uncordoned $host yet; keeping the $group lock"
       exit 0
@@ -80,7 +87,7 @@ fi
 
 # drained for a reboot whose lock ran out before we were back (a long reboot): uncordon anyway
 if [ "$drain" = yes ] && read_key "$drain_key" && [ "$value" = drained ] && sh -c "${REBOOT_HEALTH_CHECK:-true}" >/dev/null 2>&1; then
-  etcdctl put "$drain_key" uncordon >/dev/null
+  etcdctl put "$drain_key" uncordon >/dev/null || later "asking for the uncordon"
   echo "coordinate-reboot: back from a reboot after the $group lock ran out; asked the masters to uncordon $host"
 fi
 
@@ -91,10 +98,14 @@ if [ -n "$holder" ]; then
   echo "coordinate-reboot: an update is waiting; $holder reboots first (group $group)"
   exit 0
 fi
-our_lease=$(etcdctl lease grant "$ttl" | awk '/granted/ { print $2 }')
+our_lease=$(etcdctl lease grant "$ttl" | awk '/granted/ { print $2 }') || later "granting a lease"
 [ -n "$our_lease" ] || { echo "coordinate-reboot: etcd gave no lease; trying again at the next run"; exit 0; }
 # take the lock only if nobody holds it (create revision 0: the key does not exist)
-result=$(printf 'create("%s") = "0"\n\nput --lease=%s %s %s\n\n\n' "$key" "$our_lease" "$key" "$host" | etcdctl txn)
+if ! result=$(printf 'create("%s") = "0"\n\nput --lease=%s %s %s\n\n\n' "$key" "$our_lease" "$key" "$host" | etcdctl txn); then
+  # it may have been taken with the answer lost: the lock goes with our lease
+  etcdctl lease revoke "$our_lease" >/dev/null 2>&1 || true
+  later "taking the lock"
+fi
 if [ "$(head -n 1 <<<"$result")" != SUCCESS ]; then
   etcdctl lease revoke "$our_lease" >/dev/null 2>&1 || true
   echo "coordinate-reboot: another machine of group $group took the lock first"
@@ -103,10 +114,10 @@ fi
 
 if [ "$drain" = yes ]; then
   echo "coordinate-reboot: holding the $group lock; asking the masters to drain $host"
-  etcdctl put "$drain_key" drain >/dev/null
+  etcdctl put "$drain_key" drain >/dev/null || later "asking for the drain"
   if ! wait_for drained failed || [ "$value" != drained ]; then
     echo "<4>coordinate-reboot: $host could not be drained (${value:-no answer}); not rebooting now, trying again later"
-    etcdctl put "$drain_key" uncordon >/dev/null
+    etcdctl put "$drain_key" uncordon >/dev/null || later "asking for the uncordon"
     wait_for "" || true
     release
     exit 0
