@@ -42,6 +42,8 @@ export class Lab {
   readonly processes: LabProcess[] = [];
   private readonly prefix: string;
   private readonly switchNs: string;
+  /** addresses given to the bridge itself (the lab's own end: a gateway, a service address) */
+  readonly bridgeAddresses: string[] = [];
   private destroyed = false;
   private readonly onExit = () => this.destroy();
 
@@ -63,6 +65,24 @@ export class Lab {
     run(["netns", "add", ns]);
     this.namespaces.push(ns);
     run(["-n", ns, "link", "set", "lo", "up"]);
+  }
+
+  /** The namespace holding the bridge (where taps, the bridge's own addresses and their servers live). */
+  get switchNamespace(): string {
+    return this.switchNs;
+  }
+
+  /** Give the bridge an address of its own, e.g. the planned gateway the machines route through. */
+  bridgeAddress(cidr: string): void {
+    run(["-n", this.switchNs, "addr", "add", cidr, "dev", "br0"]);
+    this.bridgeAddresses.push(cidr);
+  }
+
+  /** A tap device on the bridge, for a virtual machine (it goes with the lab's namespace). */
+  tap(name: string): void {
+    run(["-n", this.switchNs, "tuntap", "add", name, "mode", "tap"]);
+    run(["-n", this.switchNs, "link", "set", name, "master", "br0"]);
+    run(["-n", this.switchNs, "link", "set", name, "up"]);
   }
 
   /** A machine: its own namespace, with `ip/prefix` on eth0, plugged into the lab's bridge. */

@@ -1,0 +1,499 @@
+// The VM tier: the etcd tier and a worker as real virtual machines (qemu, software emulation),
+// each running the Ignition config `slipway render` wrote under a real systemd as PID 1, on a
+// private network inside a namespace this test makes. Everything is asserted from outside the
+// machines: Debian's etcdctl and curl in the namespace, and ssh into each machine as the core user
+// with the key the cluster file gives. What differs from Flatcar on OpenStack is declared in
+// test/vm/emulation.ts and printed first.
+//
+// The drill, in order (each step builds on the one before): first boot, the worker through its
+// proxy, a member rebooted while writes go on, instance loss (a new instance on the kept volume),
+// a new empty volume for an existing member, a member's container killed, two members asking to
+// reboot at once, and no unit failed on any machine.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bakedDemoFile, tmp } from "./helpers/clusters";
+import { slipway } from "./helpers/run";
+import { type Result, VmLab, waitFor } from "./helpers/vm";
+import { describeEmulation } from "./vm/emulation";
+
+const MIN = 60_000;
+const work = tmp("slipway-vm-");
+const drillStarted = Date.now();
+
+const members = [0, 1, 2].map((i) => ({ name: `demo-etcd-${i}`, ip: `10.0.0.${16 + i}`, index: i }));
+const worker = { name: "demo-general-0", ip: "10.0.0.64" };
+const endpoints = members.map((m) => `https://${m.ip}:2379`).join(",");
+
+/**
+ * Units allowed to be failed at the end, with the reason for each. Empty: every unit of the
+ * rendered configs, and every unit of the base, ends active or inactive.
+ */
+const ALLOWED_FAILED: Record<string, string> = {};
+
+let lab: VmLab;
+const configs = new Map<string, string>();
+const pki = join(work.dir, "pki");
+const dataDisks = new Map<string, string>();
+
+function render(args: string[], out: string): string {
+  const r = slipway(["render", file, ...args, "--pki", pki, "--out", out]);
+  if (r.code !== 0) throw new Error(`slipway render ${args.join(" ")}: ${r.stderr}`);
+  return readFileSync(out, "utf8");
+}
+
+let file = "";
+
+/** Debian's etcdctl in the namespace, as etcd's root user (certificate CN=root from the local PKI). */
+function etcdctl(args: string[], opts: { endpoints?: string; cert?: boolean; timeoutMs?: number; input?: string } = {}) {
+  const tls = opts.cert === false ? [] : [`--cert=${join(pki, "etcd-root.crt")}`, `--key=${join(pki, "etcd-root.key")}`];
+  return lab.outside(
+    [
+      "env",
+      "ETCDCTL_API=3",
+      "etcdctl",
+      `--endpoints=${opts.endpoints ?? endpoints}`,
+      `--cacert=${join(pki, "etcd-ca.crt")}`,
+      ...tls,
+      "--dial-timeout=3s",
+      "--command-timeout=10s",
+      ...args,
+    ],
+    opts.timeoutMs ?? 30_000,
+    opts.input,
+  );
+}
+
+const ok = (r: Result, what: string) => {
+  if (r.code !== 0) throw new Error(`${what}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+};
+
+async function healthy(ip: string): Promise<boolean> {
+  const r = await etcdctl(["endpoint", "health"], { endpoints: `https://${ip}:2379` });
+  return r.code === 0;
+}
+
+/** member name → id (hex), from the cluster's member list */
+async function memberIds(): Promise<Record<string, string>> {
+  const out = ok(await etcdctl(["member", "list", "-w", "json"]), "member list");
+  const list = JSON.parse(out) as { members: { ID: number | string; name: string }[] };
+  // etcdctl prints the ids as JSON numbers beyond 2^53: take them from the text
+  const ids = [...out.matchAll(/"ID":(\d+)/g)].map((m) => BigInt(m[1] as string).toString(16));
+  return Object.fromEntries(list.members.map((m, i) => [m.name, ids[i] as string]));
+}
+
+async function bootId(name: string): Promise<string | undefined> {
+  const r = await lab.ssh(name, "cat /proc/sys/kernel/random/boot_id", 20_000);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+async function sshOk(name: string, command: string, timeoutMs?: number): Promise<string> {
+  return ok(await lab.ssh(name, command, timeoutMs), `${name}: ${command}`);
+}
+
+/** The filesystem UUID on a member's data volume, read on the machine. */
+const volumeUuid = (name: string) => sshOk(name, "blkid -s UUID -o value /dev/vdb").then((s) => s.trim());
+
+/** Until every member answers healthy; returns the seconds it took. */
+async function quorum(timeoutMs: number): Promise<number> {
+  const t = Date.now();
+  await waitFor(
+    "every etcd member healthy",
+    async () => ((await Promise.all(members.map((m) => healthy(m.ip)))).every(Boolean) ? true : undefined),
+    timeoutMs,
+  );
+  return (Date.now() - t) / 1000;
+}
+
+/** Writes through the cluster every second until stopped; how many succeeded. */
+function writer(prefix: string) {
+  let stop = false;
+  let n = 0;
+  const done = (async () => {
+    while (!stop) {
+      const r = await etcdctl(["put", `${prefix}/${String(n).padStart(4, "0")}`, `${Date.now()}`]);
+      if (r.code === 0) n++;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return n;
+  })();
+  return {
+    stop: async () => {
+      stop = true;
+      return done;
+    },
+    get count() {
+      return n;
+    },
+  };
+}
+
+/** Keys under a prefix as one member itself has them (serializable read: no quorum, its own data). */
+async function localKeys(ip: string, prefix: string): Promise<string[]> {
+  const out = ok(
+    await etcdctl(["get", prefix, "--prefix", "--keys-only", "--consistency=s"], { endpoints: `https://${ip}:2379` }),
+    "local get",
+  );
+  return out.split("\n").filter(Boolean);
+}
+
+async function dumpOnFailure(): Promise<void> {
+  for (const name of lab?.vms.keys() ?? []) {
+    const r = await lab.ssh(name, "systemctl --failed --no-legend; journalctl -b --no-pager -n 60", 30_000);
+    console.log(`--- ${name} ---\n${r.stdout}${r.stderr}`);
+  }
+}
+
+// The steps build on each other: after a failed one, the rest fail at once naming it.
+let failedStep: string | undefined;
+function step(name: string, body: () => Promise<void> | void, timeoutMs: number) {
+  it(
+    name,
+    async () => {
+      if (failedStep) throw new Error(`not run: the earlier step "${failedStep}" failed`);
+      try {
+        await body();
+      } catch (e) {
+        failedStep = name;
+        await dumpOnFailure();
+        throw e;
+      }
+    },
+    timeoutMs,
+  );
+}
+
+describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
+  beforeAll(async () => {
+    const key = join(work.dir, "id_ed25519");
+    const kg = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "slipway-vm-test", "-f", key], { encoding: "utf8" });
+    if (kg.status !== 0) throw new Error(`ssh-keygen: ${kg.stderr}`);
+    // the demo on an image with Kubernetes baked in (nothing to download at first boot), with
+    // this test's key as the operator's
+    ({ file } = bakedDemoFile(work.dir, [[["ssh", "authorizedKeys"], [readFileSync(`${key}.pub`, "utf8").trim()]]]));
+    for (const m of members) configs.set(m.name, render(["--role", "etcd", "--index", String(m.index)], join(work.dir, `${m.name}.ign`)));
+    configs.set(worker.name, render(["--role", "worker", "--pool", "general", "--index", "0"], join(work.dir, `${worker.name}.ign`)));
+    lab = new VmLab(work.dir, key, "10.0.0.1/16");
+    console.log(describeEmulation(lab.base.etcdStandIn));
+    console.log(`base image ${lab.base.dir}: ${lab.base.built ? `built in ${lab.base.seconds.toFixed(0)} s` : "cached"}`);
+  }, 35 * MIN);
+
+  afterAll(async () => {
+    await lab?.close();
+    work.cleanup();
+    console.log(`VM drill wall time: ${((Date.now() - drillStarted) / 1000).toFixed(0)} s`);
+  }, 5 * MIN);
+
+  it("runs the configs exactly as slipway render writes them", () => {
+    // rendering again from the same PKI gives the same bytes: what the machines got is what render writes
+    for (const m of members)
+      expect(render(["--role", "etcd", "--index", String(m.index)], join(work.dir, `again-${m.name}.ign`))).toBe(configs.get(m.name));
+    expect(render(["--role", "worker", "--pool", "general", "--index", "0"], join(work.dir, "again-worker.ign"))).toBe(
+      configs.get(worker.name),
+    );
+  });
+
+  step(
+    "first boot: volumes formatted once and mounted before etcd, a 3-member mutual-TLS cluster, the worker registered",
+    async () => {
+      const booted = Date.now();
+      for (const m of members) {
+        const disk = lab.disk(`${m.name}-data`);
+        dataDisks.set(m.name, disk);
+        lab.boot({ name: m.name, ip: m.ip, config: configs.get(m.name) as string, disks: [disk] });
+      }
+      lab.boot({ name: worker.name, ip: worker.ip, config: configs.get(worker.name) as string });
+      await quorum(15 * MIN);
+      console.log(`boot to quorum: ${((Date.now() - booted) / 1000).toFixed(0)} s`);
+
+      const ids = await memberIds();
+      expect(Object.keys(ids).sort()).toEqual(members.map((m) => m.name));
+      for (const m of members) {
+        // formatted exactly once: one "creating" line in this (the first) boot, and a filesystem there
+        const journal = await sshOk(m.name, "journalctl -b -u etcd-data -o cat");
+        expect(journal.match(/is empty; creating an ext4 filesystem/g) ?? [], m.name).toHaveLength(1);
+        expect(await sshOk(m.name, "findmnt -n -o SOURCE /var/lib/etcd"), m.name).toBe("/dev/vdb\n");
+        // mounted before etcd started: etcd-data finished before the first start of etcd-member
+        const mounted = Number((await sshOk(m.name, "systemctl show -P ActiveEnterTimestampMonotonic etcd-data.service")).trim());
+        const first = await sshOk(m.name, "journalctl -b -u etcd-member -o json --output-fields=MESSAGE | grep -m1 'Starting etcd-member'");
+        const etcdStart = Number((JSON.parse(first) as { __MONOTONIC_TIMESTAMP: string }).__MONOTONIC_TIMESTAMP);
+        expect(mounted, m.name).toBeGreaterThan(0);
+        expect(mounted, `${m.name}: volume mounted before etcd starts`).toBeLessThan(etcdStart);
+      }
+
+      // mutual TLS: no client certificate, no answer (TLS handshake refused), on every member
+      for (const m of members) {
+        const bare = await lab.outside([
+          "curl",
+          "--silent",
+          "--max-time",
+          "10",
+          "--cacert",
+          join(pki, "etcd-ca.crt"),
+          `https://${m.ip}:2379/version`,
+        ]);
+        expect(bare.code, `${m.ip} answered a client without a certificate`).not.toBe(0);
+        expect((await etcdctl(["get", "x"], { endpoints: `https://${m.ip}:2379`, cert: false })).code).not.toBe(0);
+      }
+
+      // the worker: its register_node record, through its own proxy, holds only its cluster address
+      const record = await waitFor(
+        "the worker's register_node record",
+        async () => {
+          const r = await lab.ssh(worker.name, `/opt/slipway/bin/etcdctl get /slipway/nodes/${worker.name} --print-value-only`, 60_000);
+          return r.code === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+        },
+        10 * MIN,
+        10_000,
+      );
+      expect(JSON.parse(record)).toMatchObject({ hostname: worker.name, role: "worker", pool: "general", address: worker.ip });
+      // …although the worker has other addresses (docker0) that a careless lookup would pick
+      expect(await sshOk(worker.name, "ip -4 -o addr show docker0")).toMatch(/inet 172\.17\./);
+      // its etcdctl went through the proxy on 127.0.0.1:2379, which listens there only
+      expect(await sshOk(worker.name, "grep ^ETCDCTL_ENDPOINTS= /etc/slipway/etcdctl.env")).toBe(
+        "ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\n",
+      );
+      const listening = await sshOk(worker.name, "ss -Hltn 'sport = :2379'");
+      expect(
+        listening
+          .trim()
+          .split("\n")
+          .map((l) => l.split(/\s+/)[3]),
+      ).toEqual(["127.0.0.1:2379"]);
+      // and the proxy presents the worker's own certificate upstream: the pool's etcd user
+      expect(await sshOk(worker.name, "grep -c '^ETCDCTL_USER=node-pool-general:' /etc/slipway/etcdctl.env")).toBe("1\n");
+      // every machine is recorded from outside too, each with its planned address
+      await waitFor(
+        "all four machines registered",
+        async () => {
+          const out = ok(await etcdctl(["get", "/slipway/nodes/", "--prefix", "--print-value-only"]), "get nodes");
+          const recs = out
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { hostname: string; address: string });
+          if (recs.length < 4) return undefined;
+          const byName = Object.fromEntries(recs.map((r) => [r.hostname, r.address]));
+          expect(byName).toEqual(Object.fromEntries([...members, worker].map((m) => [m.name, m.ip])));
+          return true;
+        },
+        10 * MIN,
+      );
+    },
+    40 * MIN,
+  );
+
+  step(
+    "a member rebooted comes back as itself with its data, and has what was written while it was down",
+    async () => {
+      const m = members[1] as (typeof members)[number];
+      const ids = await memberIds();
+      const uuid = await volumeUuid(m.name);
+      const before = await bootId(m.name);
+      const w = writer("/drill/reboot");
+      await lab.ssh(m.name, "systemctl reboot", 20_000);
+      await waitFor("the member down", async () => ((await healthy(m.ip)) ? undefined : true), 5 * MIN, 2000);
+      const whileDown = w.count;
+      await waitFor(
+        "the member back",
+        async () => {
+          const b = await bootId(m.name);
+          return b && b !== before && (await healthy(m.ip)) ? true : undefined;
+        },
+        15 * MIN,
+      );
+      const writtenDown = w.count - whileDown;
+      const total = await w.stop();
+      expect(total, "writes went on while the member rebooted").toBeGreaterThan(0);
+      expect((await memberIds())[m.name], "same member id").toBe(ids[m.name]);
+      expect(await volumeUuid(m.name), "same volume, not formatted again").toBe(uuid);
+      expect(await sshOk(m.name, "journalctl -b -u etcd-data -o cat")).toMatch(/already has an ext4 filesystem; keeping its data/);
+      await waitFor(
+        "the member has every write",
+        async () => ((await localKeys(m.ip, "/drill/reboot/")).length === total ? true : undefined),
+        2 * MIN,
+      );
+      console.log(`reboot: ${total} writes during the drill, ${writtenDown}+ while ${m.name} was coming back`);
+    },
+    30 * MIN,
+  );
+
+  step(
+    "instance loss: a new instance on the kept volume rejoins with its data; one on a new empty volume is removed and added again, never a fresh member under the old id",
+    async () => {
+      const m = members[2] as (typeof members)[number];
+      const ids = await memberIds();
+      const uuid = await volumeUuid(m.name);
+      await lab.destroy(m.name);
+      await waitFor("the lost member unhealthy", async () => ((await healthy(m.ip)) ? undefined : true), 2 * MIN, 2000);
+      for (let i = 0; i < 5; i++) ok(await etcdctl(["put", `/drill/loss/${i}`, "written while the instance was gone"]), "put");
+      // what Terraform does when an instance is replaced: a fresh root disk, the same volume
+      lab.boot({ name: m.name, ip: m.ip, config: configs.get(m.name) as string, disks: [dataDisks.get(m.name) as string] });
+      await waitFor("the replaced member healthy", async () => ((await healthy(m.ip)) ? true : undefined), 15 * MIN);
+      expect((await memberIds())[m.name], "same member id").toBe(ids[m.name]);
+      expect(await volumeUuid(m.name)).toBe(uuid);
+      expect(await sshOk(m.name, "journalctl -b -u etcd-member -o cat")).toMatch(/has its data; starting as itself/);
+      await waitFor(
+        "the writes made while it was gone",
+        async () => ((await localKeys(m.ip, "/drill/loss/")).length === 5 ? true : undefined),
+        2 * MIN,
+      );
+
+      // and once more, the volume lost too: a new empty volume
+      await lab.destroy(m.name);
+      ok(await etcdctl(["put", "/drill/loss/5", "written while the member had no volume"]), "put");
+      lab.boot({ name: m.name, ip: m.ip, config: configs.get(m.name) as string, disks: [lab.disk(`${m.name}-data-new`)] });
+      await waitFor("the member on a new volume healthy", async () => ((await healthy(m.ip)) ? true : undefined), 15 * MIN);
+      const after = await memberIds();
+      expect(Object.keys(after).sort()).toEqual(members.map((x) => x.name));
+      expect(after[m.name], "a new member id: the old member was removed, not impersonated").not.toBe(ids[m.name]);
+      expect(await sshOk(m.name, "journalctl -b -u etcd-member -o cat")).toMatch(
+        /its data is gone \(a new volume\?\): removing it and adding it again/,
+      );
+      await waitFor(
+        "the new member caught up",
+        async () => ((await localKeys(m.ip, "/drill/loss/")).length === 6 ? true : undefined),
+        3 * MIN,
+      );
+    },
+    45 * MIN,
+  );
+
+  step(
+    "a member's container killed: systemd starts it again",
+    async () => {
+      const m = members[0] as (typeof members)[number];
+      const restarts = Number((await sshOk(m.name, "systemctl show -P NRestarts etcd-member.service")).trim());
+      await sshOk(m.name, "docker kill etcd-member");
+      await waitFor(
+        "etcd-member restarted",
+        async () => {
+          const n = Number((await sshOk(m.name, "systemctl show -P NRestarts etcd-member.service")).trim());
+          return n > restarts && (await healthy(m.ip)) ? true : undefined;
+        },
+        5 * MIN,
+      );
+    },
+    10 * MIN,
+  );
+
+  step(
+    "coordinated reboots: two members asking at once reboot one after the other, never together",
+    async () => {
+      const pair = [members[0], members[1]] as (typeof members)[number][];
+      const boots = Object.fromEntries(await Promise.all(pair.map(async (m) => [m.name, await bootId(m.name)] as const)));
+      // an update is installed on both (the emulated update engine reads this boot's id)
+      for (const m of pair)
+        await sshOk(
+          m.name,
+          "mkdir -p /var/lib/slipway-emulation && cat /proc/sys/kernel/random/boot_id > /var/lib/slipway-emulation/update-installed",
+        );
+      // down intervals, sampled from outside every 2 s
+      const down: Record<string, [number, number][]> = {
+        [(pair[0] as (typeof members)[number]).name]: [],
+        [(pair[1] as (typeof members)[number]).name]: [],
+      };
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          await Promise.all(
+            pair.map(async (m) => {
+              const up = await healthy(m.ip);
+              const list = down[m.name] as [number, number][];
+              const last = list[list.length - 1];
+              const now = Date.now();
+              if (!up) {
+                if (last && last[1] === -1) return;
+                list.push([now, -1]);
+              } else if (last && last[1] === -1) last[1] = now;
+            }),
+          );
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      })();
+      const started = await Promise.all(pair.map((m) => lab.ssh(m.name, "systemctl start --no-block coordinate-reboot.service", 30_000)));
+      for (const r of started) ok(r, "start coordinate-reboot");
+
+      // one of them reboots; the other is told to wait
+      const first = await waitFor(
+        "one member rebooting",
+        async () => {
+          for (const m of pair) {
+            const b = await bootId(m.name);
+            if (b && b !== boots[m.name]) return m;
+          }
+          return undefined;
+        },
+        10 * MIN,
+      );
+      const second = pair.find((m) => m !== first) as (typeof members)[number];
+      await waitFor("the first back and healthy", async () => ((await healthy(first.ip)) ? true : undefined), 15 * MIN);
+      expect(await bootId(second.name), `${second.name} rebooted together with ${first.name}`).toBe(boots[second.name]);
+      // its run ended without rebooting, saying why: the other holds the lock, took it first, or
+      // etcd did not answer while the other went down — never a failed unit
+      expect(await sshOk(second.name, "journalctl -u coordinate-reboot -o cat")).toMatch(
+        new RegExp(`${first.name} reboots first|took the lock first|etcd did not answer \\(.*\\); trying again`),
+      );
+      expect(await sshOk(second.name, "systemctl is-failed coordinate-reboot.service || true")).not.toMatch(/^failed/);
+
+      // the first, healthy again, gives the lock back (its timer would within minutes); then the
+      // second's next run takes it and reboots
+      await waitFor(
+        "the first released the lock",
+        async () => {
+          await lab.ssh(first.name, "systemctl start coordinate-reboot.service", 5 * MIN);
+          const held = ok(await etcdctl(["get", "/slipway/reboot/control", "--print-value-only"]), "get lock").trim();
+          return held === "" ? true : undefined;
+        },
+        10 * MIN,
+        10_000,
+      );
+      await sshOk(second.name, "systemctl start --no-block coordinate-reboot.service");
+      await waitFor(
+        "the second rebooted and healthy",
+        async () => {
+          const b = await bootId(second.name);
+          return b && b !== boots[second.name] && (await healthy(second.ip)) ? true : undefined;
+        },
+        20 * MIN,
+      );
+      sampling = false;
+      await sampler;
+      const a = down[first.name] as [number, number][];
+      const b = down[second.name] as [number, number][];
+      expect(a.length, `${first.name} was seen down`).toBeGreaterThan(0);
+      expect(b.length, `${second.name} was seen down`).toBeGreaterThan(0);
+      for (const [s1, e1] of a)
+        for (const [s2, e2] of b) {
+          const end1 = e1 === -1 ? Date.now() : e1;
+          const end2 = e2 === -1 ? Date.now() : e2;
+          expect(s1 < end2 && s2 < end1, `${first.name} and ${second.name} were down at the same time`).toBe(false);
+        }
+      // the update counts as applied on both
+      for (const m of pair) expect(await sshOk(m.name, "update_engine_client -status")).toMatch(/CURRENT_OP=UPDATE_STATUS_IDLE/);
+    },
+    45 * MIN,
+  );
+
+  step(
+    "no unit ends failed on any machine (allow-list: none)",
+    async () => {
+      const failed: Record<string, string[]> = {};
+      for (const name of lab.vms.keys()) {
+        const out = await sshOk(name, "systemctl list-units --failed --plain --no-legend --no-pager");
+        const units = out
+          .split("\n")
+          .map((l) => l.trim().split(/\s+/)[0] as string)
+          .filter((u) => u && !(u in ALLOWED_FAILED));
+        if (units.length) failed[name] = units;
+      }
+      expect(failed).toEqual({});
+      // the emulated image really stood in (and nothing pulled from a registry)
+      expect(await sshOk((members[0] as (typeof members)[number]).name, "journalctl -t slipway-emulation -o cat | head -n 1")).toMatch(
+        /registry\.k8s\.io\/etcd:v3\.6\.11@sha256:[0-9a-f]{64} stands in as slipway-emulation\/etcd:/,
+      );
+    },
+    10 * MIN,
+  );
+});
