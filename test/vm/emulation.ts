@@ -58,7 +58,10 @@ export const MASKED_UNITS: { unit: string; why: string }[] = [
   { unit: "flanneld.service", why: `its image ${IMAGES.flannel.ref} cannot be pulled offline` },
   { unit: "flannel-cni.service", why: `its image ${IMAGES.flannelCni.ref} cannot be pulled offline` },
   { unit: "api-lb.service", why: `its image ${IMAGES.haproxy.ref} cannot be pulled offline` },
-  { unit: "kubelet.service", why: "the Kubernetes system extension is served as a stand-in file (no kubelet binary offline)" },
+  {
+    unit: "kubelet.service",
+    why: "the configs are rendered for an image with Kubernetes baked in (kubernetes.binaries.source: image), and the base has no kubelet: it cannot be fetched offline",
+  },
 ];
 
 export const CONCESSIONS: Concession[] = [
