@@ -124,7 +124,6 @@ export interface Vm {
   mac: string;
   process: LabProcess;
   serialLog: string;
-  startedAt: number;
 }
 
 export class VmLab {
@@ -263,7 +262,7 @@ export class VmLab {
         ],
         HOST_ENV,
       );
-      const vm: Vm = { spec, generation, uuid, mac, process: process_, serialLog, startedAt: Date.now() };
+      const vm: Vm = { spec, generation, uuid, mac, process: process_, serialLog };
       this.vms.set(spec.name, vm);
       return vm;
     } finally {
