@@ -83,7 +83,7 @@ export function program(): Command {
     .action((file: string | undefined, opts: { json?: boolean }) => {
       const cluster = loadCluster(clusterArg(file));
       const { clusterImages, imageRef } = require("../bootstrap/versions") as typeof import("../bootstrap/versions");
-      const images = clusterImages(cluster.config.kubernetes.version);
+      const images = clusterImages(cluster.config);
       if (opts.json)
         console.log(
           JSON.stringify(
@@ -128,6 +128,17 @@ export function program(): Command {
       const cluster = loadCluster(clusterArg(file));
       const { etcdReplaceCommand } = require("./etcd") as typeof import("./etcd");
       etcdReplaceCommand(cluster, opts);
+    });
+
+  cli
+    .command("addons")
+    .description("print the addon bundle the masters apply (charts, values, objects), or write it as plain YAML for review or GitOps")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("--out <dir>", "write it into this folder (a new or empty one, or one slipway wrote before) with a kustomization.yaml")
+    .action((file: string | undefined, opts: { out?: string }) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { addonsCommand } = require("./addons") as typeof import("./addons");
+      addonsCommand(cluster, opts.out);
     });
 
   cli

@@ -26,9 +26,14 @@ export interface NodeValues {
   encryptionKey: Text;
   /** the API's public addresses and names, known at apply time (masters' serving certificates) */
   apiEndpoints: { ips: Text[]; names: Text[] };
+  /** a credential an addon needs in the cluster (masters only; bootstrap/addons/secrets.ts) */
+  addonSecret(name: AddonSecret): Text;
   /** the id of a volume the stack attaches to this machine, or a /dev path */
   volume(purpose: "etcd-data" | "logs"): Text;
 }
+
+/** The credentials addons take from outside the cluster: from Terraform (state) or, rendering, the environment. */
+export type AddonSecret = "cloudflare-dns01-token";
 
 export interface NodeContext {
   cluster: Cluster;

@@ -1,6 +1,8 @@
 // `slipway render`: one machine's complete Ignition config with real values — certificates from a
 // local PKI directory and the planned addresses — for bare metal, QEMU and tests. The parts and
 // the builder are the ones synthesis uses; only the source of the values differs.
+import { UserError } from "../clusters/model/errors";
+import { ADDON_SECRETS, secretEnv } from "./addons/secrets";
 import { cloudOf } from "../clusters/model/clouds";
 import type { Cluster } from "../clusters/model/load";
 import { renderLocal, wrapConfig } from "./ignition/render";
@@ -46,6 +48,7 @@ export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): str
       etcdSeed: "",
       encryptionKey: "",
       apiEndpoints: { ips: [], names: [] },
+      addonSecret: () => "",
     });
     return ctx.node?.name ?? "";
   }
@@ -74,6 +77,11 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
     etcdSeed,
     encryptionKey,
     apiEndpoints: { ips: opts.publicAddresses ?? [], names: [] },
+    addonSecret: (name) => {
+      const v = process.env[secretEnv(name)];
+      if (!v) throw new UserError(`this master's addons need ${secretEnv(name)} in the environment (${ADDON_SECRETS[name].description})`);
+      return v;
+    },
     volume: (purpose) =>
       purpose === "etcd-data"
         ? (opts.dataDevice ?? cloud.devices.renderDefaults.etcdData)

@@ -14,6 +14,7 @@ import { etcdProxyPart } from "./parts/etcd-proxy";
 import { flannelCniPart, flannelPart } from "./parts/flannel";
 import { hardeningPart, metadataBlockPart } from "./parts/hardening";
 import { joinPart } from "./parts/join";
+import { addonsPart } from "./parts/addons";
 import { kubeBootstrapPart } from "./parts/kube-bootstrap";
 import { kubeCertsPart } from "./parts/kube-certs";
 import { kubeletPart } from "./parts/kubelet";
@@ -39,7 +40,7 @@ const KUBERNETES_NODE: Part[] = [
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
   etcd: [...EVERY_NODE, etcdMemberPart],
-  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeCertsPart, kubeBootstrapPart, joinPart, drainNodesPart],
+  master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeCertsPart, kubeBootstrapPart, addonsPart, joinPart, drainNodesPart],
   worker: [...EVERY_NODE, logsVolumePart, ...KUBERNETES_NODE],
 };
 

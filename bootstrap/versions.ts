@@ -13,6 +13,9 @@
 // exact tags (2026). An image pulled by tag only says why (tagOnly). `slipway images` prints the
 // list with each image's pin.
 
+import type { ClusterConfig } from "../clusters/model/schema";
+import { addonImages } from "./addons/images";
+
 export interface PinnedImage {
   /** registry/repository:tag */
   ref: string;
@@ -38,6 +41,16 @@ export const IMAGES = {
   pause: pin("registry.k8s.io/pause:3.10", "sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a"),
   // digest as cilium-cli's Renovate-maintained defaults pin this tag
   coredns: pin("registry.k8s.io/coredns/coredns:v1.14.2", "sha256:e7e6440cfd1e919280958f5b5a6ab2b184d385bba774c12ad2a9e1e4183f90d9"),
+  // the addons' installer (bootstrap/addons/charts.ts) and the Helm its install Jobs run (klipper-helm
+  // bundles Helm 3.18.6), as helm-controller v0.17.7's own manifest names it
+  helmController: {
+    ref: "ghcr.io/k3s-io/helm-controller:v0.17.7",
+    tagOnly: "its release workflow publishes no digest Slipway could read offline; the tag is the release",
+  },
+  helmJob: {
+    ref: "ghcr.io/k3s-io/klipper-helm:v0.9.10-build20251111",
+    tagOnly: "as helm-controller v0.17.7's manifest names it; build tags are not reused",
+  },
 } as const satisfies Record<string, PinnedImage>;
 
 export type KubeComponent = "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "kube-proxy";
@@ -61,8 +74,18 @@ export function kubeImage(component: KubeComponent, version: string): PinnedImag
     : { ref, tagOnly: `no digest recorded for Kubernetes ${version}; registry.k8s.io never moves a release tag` };
 }
 
-/** Every image a cluster's machines run, with what runs it: what `slipway images` prints. */
-export function clusterImages(version: string): { name: string; runs: string; image: PinnedImage }[] {
+export interface ListedImage {
+  name: string;
+  runs: string;
+  image: PinnedImage;
+  /** pulled by an addon's chart (its default values), not named by any machine's config */
+  chart?: string;
+}
+
+/** Every image a cluster runs, with what runs it: what `slipway images` prints. */
+export function clusterImages(config: ClusterConfig): ListedImage[] {
+  const version = config.kubernetes.version;
+  const addons = addonImages(config);
   return [
     { name: "etcd", runs: "etcd members; the etcd proxy and etcdctl on every machine", image: IMAGES.etcd },
     { name: "flannel", runs: "flanneld on every machine", image: IMAGES.flannel },
@@ -76,6 +99,13 @@ export function clusterImages(version: string): { name: string; runs: string; im
     })),
     { name: "kube-proxy", runs: "DaemonSet on every Kubernetes node", image: kubeImage("kube-proxy", version) },
     { name: "coredns", runs: "cluster DNS (Deployment)", image: IMAGES.coredns },
+    ...(addons.length
+      ? [
+          { name: "helm-controller", runs: "installs the addons' charts (Deployment on masters)", image: IMAGES.helmController },
+          { name: "klipper-helm", runs: "each chart's install Job", image: IMAGES.helmJob },
+        ]
+      : []),
+    ...addons,
   ];
 }
 

@@ -14,8 +14,10 @@ import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import { Fn, Op, type TerraformStack } from "cdktf";
+import { Fn, Op, TerraformVariable, type TerraformStack } from "cdktf";
 import { Deferred } from "../bootstrap/ignition/builder";
+import { ADDON_SECRETS } from "../bootstrap/addons/secrets";
+import type { AddonSecret } from "../bootstrap/node";
 import { type CertSpec, certSpecs, type NodeGroup, type PemKind, pemBound } from "../bootstrap/pki/spec";
 import type { Cluster } from "../clusters/model/load";
 
@@ -32,7 +34,14 @@ export class TerraformPki {
   /** The API's apply-time public addresses and DNS names, for the masters' own certificates. */
   readonly apiEndpoints: { ips: Deferred[]; names: Deferred[] };
 
-  constructor(stack: TerraformStack, cluster: Cluster, publicIps: string[], publicNames: string[] = []) {
+  private readonly addonSecrets = new Map<AddonSecret, Deferred>();
+
+  constructor(
+    private readonly stack: TerraformStack,
+    cluster: Cluster,
+    publicIps: string[],
+    publicNames: string[] = [],
+  ) {
     this.apiEndpoints = {
       ips: publicIps.map((e) => new Deferred(e, 15, "a public address of the API", "base64")),
       names: publicNames.map((e) => new Deferred(e, 253, "a public DNS name of the API", "base64")),
@@ -121,6 +130,27 @@ export class TerraformPki {
       `etcd password of ${group}`,
       "base64",
     );
+  }
+
+  /**
+   * A credential an addon needs, as a sensitive Terraform variable (TF_VAR_<name> at apply time):
+   * it reaches the masters' configs through state, never the synthesized JSON.
+   */
+  addonSecret(name: AddonSecret): Deferred {
+    let d = this.addonSecrets.get(name);
+    if (!d) {
+      const s = ADDON_SECRETS[name];
+      const v = new TerraformVariable(this.stack, s.variable, {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description: s.description,
+        validation: [{ condition: `\${can(regex("${s.pattern}", var.${s.variable}))}`, errorMessage: s.refused }],
+      });
+      d = new Deferred(v.stringValue, s.maxLength, s.description, "base64");
+      this.addonSecrets.set(name, d);
+    }
+    return d;
   }
 
   /** The Secrets encryption key (32 bytes, base64: 44 characters). */

@@ -80,6 +80,7 @@ export function terraformValues(
     etcdSeed: pki.etcdSeed,
     encryptionKey: pki.encryptionKey,
     apiEndpoints: pki.apiEndpoints,
+    addonSecret: (name) => pki.addonSecret(name),
     volume: (purpose) => {
       const v = volumes[purpose];
       if (!v) throw new Error(`this machine has no ${purpose} volume`);

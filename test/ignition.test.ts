@@ -123,6 +123,7 @@ for (const [name, variant] of Object.entries(variants)) {
         if (target.role === "master")
           enabled.push(
             "kube-bootstrap.service",
+            "slipway-addons.service",
             "join-tokens.timer",
             "approve-csrs.service",
             "kube-certs.service",

@@ -13,7 +13,7 @@ import { demoCluster, synthJson, synthText, tmp } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { applyOffline } from "./helpers/terraform";
 import { tfResolver } from "./helpers/tf-values";
-import { decodeDataUrl, ignitionApply, ignitionValidate } from "./helpers/ignition";
+import { decodeDataUrl, ignitionApply, ignitionValidate, withMirroredSources } from "./helpers/ignition";
 import { serveSysext } from "./helpers/sysext-server";
 
 const work = tmp("slipway-ud-test-");
@@ -63,7 +63,8 @@ describe("user_data on the Terraform path", () => {
   }
 
   it("a master boots through its Swift pointer: real ignition fetches the temporary URL, checks the SHA-512, applies the same tree", async () => {
-    // a baked image: the config itself then downloads nothing, only the pointer does
+    // a baked image: the config itself then downloads only the Gateway API CRDs, which the test's
+    // Swift serves mirrored (as ignitionApply does: the same bytes, their SHA-512s still checked)
     const baked = demoCluster([[["kubernetes", "binaries"], { source: "image" }]]);
     const btf = synthJson(baked);
     const pki = await localPki(baked, join(work.dir, "pki-baked"));
@@ -77,14 +78,15 @@ describe("user_data on the Terraform path", () => {
       regenerate: true,
       object: "${openstack_objectstorage_object_v1.config_demo-master-1.name}",
     });
-    const swift = await serveSysext(join(work.dir, "swift"), Buffer.from(config));
+    const served = withMirroredSources(config);
+    const swift = await serveSysext(join(work.dir, "swift"), Buffer.from(served));
     try {
       // shaped like a Swift temporary URL (its query carries the signature)
       const url = `${swift.origin}/v1/AUTH_0123456789abcdef/demo-ignition/demo-master-1.ign?temp_url_sig=da39a3ee5e6b4b0d3255bfef95601890afd80709&temp_url_expires=1767225600`;
       const bInstances = btf.resource.openstack_compute_instance_v2 as Record<string, { user_data: string }>;
       const pointer = evalTemplate(bInstances.master_1?.user_data ?? "", (ref) => {
         if (ref === "openstack_objectstorage_tempurl_v1.config_demo-master-1_url.url") return url;
-        if (ref === "openstack_objectstorage_object_v1.config_demo-master-1.content") return config;
+        if (ref === "openstack_objectstorage_object_v1.config_demo-master-1.content") return served;
         return resolve(ref);
       });
       expect(ignitionValidate(pointer)).toEqual({ ok: true, output: "" });

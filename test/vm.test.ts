@@ -89,8 +89,19 @@ async function bootId(name: string): Promise<string | undefined> {
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
-async function sshOk(name: string, command: string, timeoutMs?: number): Promise<string> {
-  return ok(await lab.ssh(name, command, timeoutMs), `${name}: ${command}`);
+/**
+ * A command that must succeed. ssh's own failures (exit 255: the emulated machine's sshd too slow
+ * to answer within the connect timeout while the host is busy) are tried again, up to three
+ * times, unless `once` (a command that must not run twice).
+ */
+async function sshOk(name: string, command: string, opts: { timeoutMs?: number; once?: boolean } = {}): Promise<string> {
+  let r = await lab.ssh(name, command, opts.timeoutMs);
+  for (let attempt = 1; r.code === 255 && !opts.once && attempt < 4; attempt++) {
+    console.log(`${name}: ssh failed (${r.stderr.trim() || "exit 255"}); trying again (${attempt})`);
+    await new Promise((res) => setTimeout(res, 5_000));
+    r = await lab.ssh(name, command, opts.timeoutMs);
+  }
+  return ok(r, `${name}: ${command}`);
 }
 
 /** The filesystem UUID on a member's data volume, read on the machine. */
@@ -367,7 +378,7 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
     async () => {
       const m = members[0] as (typeof members)[number];
       const restarts = Number((await sshOk(m.name, "systemctl show -P NRestarts etcd-member.service")).trim());
-      await sshOk(m.name, "docker kill etcd-member");
+      await sshOk(m.name, "docker kill etcd-member", { once: true });
       await waitFor(
         "etcd-member restarted",
         async () => {

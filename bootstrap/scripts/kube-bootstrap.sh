@@ -1,29 +1,38 @@
 #!/bin/bash
-# On every master: once the API answers (through the local load balancer), apply the cluster's
-# bootstrap objects - RBAC for joining nodes and approving their certificates, kube-proxy, CoreDNS -
-# once per bootstrap version, and mark this machine as a control-plane node.
+# On every master: once the API answers (through the local load balancer), apply a directory of
+# objects once per version - the cluster's bootstrap objects (RBAC for joining nodes and approving
+# their certificates, kube-proxy, CoreDNS; then this machine is marked a control-plane node), or,
+# run by slipway-addons.service, the addon bundle (bootstrap/addons/bundle.ts).
 #
-# Once per version, so an operator's later edits stay and a rollout never flips back: the
-# ConfigMap kube-system/slipway-bootstrap records the version applied (BOOTSTRAP_VERSION,
-# "<kubernetes>+slipway.<slipway>") and the digest of its objects. A master applies only when its
-# version is newer than the record's (or there is none): an older master - one still running
-# while its replacements roll out - never does; an equal one only finishes an apply that was
-# interrupted. The record is claimed before the apply with the API's optimistic concurrency
-# (create, or replace at the resourceVersion read), so two masters never both think they are
-# newest, and held while the apply runs: a newer master waits for it, or takes it over once it is
-# CLAIM_SECONDS old (a master that died holding it blocks nobody for long). The apply is server-side without --force-conflicts: a field someone else took over
-# since is a conflict, reported and left alone (exit 3, which the unit does not retry).
+# Once per version, so an operator's later edits stay and a rollout never flips back: a ConfigMap
+# in kube-system (BOOTSTRAP_RECORD: slipway-bootstrap, or slipway-addons) records the version
+# applied (BOOTSTRAP_VERSION, "<kubernetes>+slipway.<slipway>") and the digest of its objects. A
+# master applies only when its version is newer than the record's (or there is none): an older
+# master - one still running while its replacements roll out - never does; an equal one only
+# finishes an apply that was interrupted. The record is claimed before the apply with the API's
+# optimistic concurrency (create, or replace at the resourceVersion read), so two masters never
+# both think they are newest, and held while the apply runs: a newer master waits for it, or takes
+# it over once it is CLAIM_SECONDS old (a master that died holding it blocks nobody for long). The
+# apply is server-side without --force-conflicts: a field someone else took over since is a
+# conflict, reported and left alone (exit 3, which the unit does not retry).
+#
+# The files are applied one at a time in the order of their names. A file whose kinds do not exist
+# yet (a ClusterIssuer before cert-manager's chart has made its CRDs) is applied again until they
+# do, saying what it waits for; the files before it stay applied.
 set -euo pipefail
 dir=${KUBE_BOOTSTRAP_DIR:-/etc/kubernetes/bootstrap}
 version=${BOOTSTRAP_VERSION:?}
-ns=kube-system marker=slipway-bootstrap claim_seconds=${CLAIM_SECONDS:-600} poll=${POLL_SECONDS:-5}
+what=${BOOTSTRAP_WHAT:-kube-bootstrap} objects="the ${BOOTSTRAP_OBJECTS:-bootstrap objects}"
+ns=kube-system marker=${BOOTSTRAP_RECORD:-slipway-bootstrap} claim_seconds=${CLAIM_SECONDS:-600} poll=${POLL_SECONDS:-5}
 if [ -s "${HOSTNAME_FILE:-/etc/hostname}" ]; then node=$(tr -d '[:space:]' <"${HOSTNAME_FILE:-/etc/hostname}"); else node=$(hostname); fi
-digest=$(cat "$dir"/*.json | sha256sum | cut -c1-16)
+mapfile -t files < <(find "$dir" -maxdepth 1 -type f \( -name '*.json' -o -name '*.yaml' \) | LC_ALL=C sort)
+[ "${#files[@]}" -gt 0 ] || { echo "$what: nothing to apply in $dir" >&2; exit 1; }
+digest=$(cat "${files[@]}" | sha256sum | cut -c1-16)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 until kubectl get --raw=/readyz >/dev/null 2>&1; do
-  echo "kube-bootstrap: waiting for the API"
+  echo "$what: waiting for the API"
   sleep "$poll"
 done
 
@@ -35,9 +44,9 @@ newer() {
 
 # marker <state> [resourceVersion]: the record this master writes
 marker() {
-  jq -n --arg v "$version" --arg d "$digest" --arg s "$1" --arg n "$node" --arg rv "${2:-}" --arg t "$(date -u +%s)" '{
+  jq -n --arg m "$marker" --arg v "$version" --arg d "$digest" --arg s "$1" --arg n "$node" --arg rv "${2:-}" --arg t "$(date -u +%s)" '{
     apiVersion: "v1", kind: "ConfigMap",
-    metadata: ({name: "slipway-bootstrap", namespace: "kube-system"} + (if $rv == "" then {} else {resourceVersion: $rv} end)),
+    metadata: ({name: $m, namespace: "kube-system"} + (if $rv == "" then {} else {resourceVersion: $rv} end)),
     data: {version: $v, digest: $d, state: $s, by: $n, since: $t}}'
 }
 
@@ -56,18 +65,18 @@ decide() {
   since=$(jq -r '.data.since // "0"' <<<"$current")
   age=$(($(date -u +%s) - since))
   if newer "$theirs" "$version"; then
-    echo "kube-bootstrap: the cluster runs the bootstrap objects of $theirs, newer than this master's $version: leaving them"
+    echo "$what: the cluster runs $objects of $theirs, newer than this master's $version: leaving them"
     action=skip
     return
   fi
   if [ "$theirs" = "$version" ] && [ "$state" = applied ]; then
     [ "$(jq -r '.data.digest' <<<"$current")" = "$digest" ] ||
-      echo "<4>kube-bootstrap: $version was applied with other objects than this master's (its cluster file differs): leaving them"
+      echo "<4>$what: $version was applied with other objects than this master's (its cluster file differs): leaving them"
     action=skip
     return
   fi
   if [ "$state" = applying ] && [ "$by" != "$node" ] && [ "$age" -lt "$claim_seconds" ]; then
-    echo "kube-bootstrap: $by is applying $theirs: waiting"
+    echo "$what: $by is applying $theirs: waiting"
     sleep "$poll"
     return 2
   fi
@@ -83,29 +92,48 @@ while :; do
   [ "$rc" -eq 2 ] || exit 1
 done
 
+# apply_all: every file in order; 3 on a conflict (in $work/out)
+apply_all() {
+  local f waiting
+  for f in "${files[@]}"; do
+    until kubectl apply --server-side --field-manager=slipway -f "$f" >"$work/out" 2>&1; do
+      grep -q -i conflict "$work/out" && return 3
+      if waiting=$(grep -o 'no matches for kind "[^"]*" in version "[^"]*"' "$work/out"); then
+        echo "$what: $(basename "$f") waits for kinds that do not exist yet: $(sort -u <<<"$waiting" | sed 's/no matches for kind //' | paste -sd' ')"
+        sleep "$poll"
+        continue
+      fi
+      cat "$work/out" >&2
+      return 1
+    done
+    cat "$work/out"
+  done
+}
+
 status=0
 if [ "$action" = apply ]; then
-  if kubectl apply --server-side --field-manager=slipway -f "$dir" >"$work/out" 2>&1; then
-    cat "$work/out"
+  rc=0
+  apply_all || rc=$?
+  if [ "$rc" -eq 0 ]; then
     rv=$(kubectl -n "$ns" get configmap "$marker" -o jsonpath='{.metadata.resourceVersion}')
     marker applied "$rv" | kubectl replace -f - >/dev/null
-    echo "kube-bootstrap: applied the bootstrap objects of $version"
-  elif grep -q -i conflict "$work/out"; then
+    echo "$what: applied $objects of $version"
+  elif [ "$rc" -eq 3 ]; then
     cat "$work/out" >&2
-    echo "<3>kube-bootstrap: not applying $version over changes made since by others (above); slipway never forces them." \
+    echo "<3>$what: not applying $version over changes made since by others (above); slipway never forces them." \
       "Keep them by leaving this as it is, or give the fields back (kubectl apply --server-side --force-conflicts" \
-      "--field-manager=slipway -f $dir) and restart kube-bootstrap.service" >&2
+      "--field-manager=slipway -f $dir) and restart the unit" >&2
     status=3
   else
-    cat "$work/out" >&2
     exit 1
   fi
 fi
 
+[ "${LABEL_CONTROL_PLANE:-}" = yes ] || exit "$status"
 until kubectl get node "$node" >/dev/null 2>&1; do
-  echo "kube-bootstrap: waiting for $node to register"
+  echo "$what: waiting for $node to register"
   sleep "$poll"
 done
 kubectl label node "$node" node-role.kubernetes.io/control-plane= --overwrite
-echo "kube-bootstrap: done"
+echo "$what: done"
 exit "$status"

@@ -1,6 +1,7 @@
 // Rules that need the whole (schema-valid) file at once, one function per concern; the cloud's
 // own rules come from its descriptor. Each reports problems with the field path they are about,
 // so the loader can point at the right line.
+import { addonRules } from "./addons";
 import type { RuleSink } from "./cloud";
 import { cloudOf } from "./clouds";
 import { type Cidr4, overlaps, parseCidr4 } from "./net";
@@ -104,6 +105,7 @@ export function checkRules(config: ClusterConfig): RuleProblem[] {
   networkRules(config, add);
   pkiRules(config, add);
   binariesRules(config, add);
+  addonRules(config, add);
   cloudOf(config).rules(config, add);
   return problems;
 }

@@ -27,6 +27,9 @@ export function workerPool(ctx: MachineContext, pool: PoolPlan) {
     etcdSeed: ctx.pki.etcdSeed,
     encryptionKey: ctx.pki.encryptionKey,
     apiEndpoints: ctx.pki.apiEndpoints,
+    addonSecret: () => {
+      throw new Error("worker pools carry no addon secrets");
+    },
     volume: (purpose) => {
       if (purpose !== "logs") throw new Error(`worker pools have no ${purpose} volume`);
       return aws.devices.logs;

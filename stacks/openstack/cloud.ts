@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { CloudDescriptor } from "../../clusters/model/cloud";
 import { cloudName, clusterSchema, etcdSchema, gib, mastersSchema, text, workersSchema } from "../../clusters/model/fragments";
+import { wildcardTls } from "../../clusters/model/addons";
 import { addressAt, isIp, parseCidr4 } from "../../clusters/model/net";
 import { type CloudPlan, OFFSETS, place } from "../../clusters/model/placement";
 
@@ -143,6 +144,13 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
       add(
         ["image"],
         sel.length === 0 ? "needs one of name, id or properties" : `give only one of name, id or properties (found ${sel.join(", ")})`,
+      );
+    // the masters carry the DNS-01 token; inline, it would sit in user_data in the clear
+    if (wildcardTls(config) && config.openstack.configStore === "inline")
+      add(
+        ["openstack", "configStore"],
+        "is inline, but addons.tls puts a Cloudflare token on the masters for the dns.ingress wildcard certificate and user_data is " +
+          "readable in the clear by whoever can read the instance: use configStore: swift, or set addons.tls.wildcard: false",
       );
   },
 

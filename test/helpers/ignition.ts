@@ -4,7 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tmp } from "./clusters";
+import { GATEWAY_API, GATEWAY_API_FILES, gatewayApiFile, gatewayApiUrl } from "../../bootstrap/addons/gateway-api";
+import { ROOT, tmp } from "./clusters";
 
 export const IGNITION_BIN = "/usr/lib/dracut/modules.d/30ignition/ignition";
 
@@ -41,6 +42,55 @@ export function remoteSources(config: string): string[] {
 }
 
 /**
+ * Files a config downloads from the Internet that this repository holds a byte-exact copy of: the
+ * Gateway API CRDs of the pinned commit (test/crds/gateway-api-v1.5.1, the repository's blobs, which
+ * raw.githubusercontent.com serves as they are).
+ */
+const MIRRORED: ReadonlyMap<string, string> = new Map(
+  GATEWAY_API_FILES.map(([name]) => [
+    gatewayApiUrl(name),
+    join(ROOT, "test", "crds", `gateway-api-${GATEWAY_API.version}`, gatewayApiFile(name)),
+  ]),
+);
+
+/**
+ * `config` with every mirrored download given as a data: URL of the copy instead, its
+ * verification hash kept: Ignition still checks the SHA-512 the config pins, against the very
+ * bytes the real source serves. The network is what is stood in for, not the check.
+ */
+export function withMirroredSources(config: string): string {
+  let changed = false;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === "object") {
+      const o = v as { source?: unknown; compression?: string };
+      if (typeof o.source === "string") {
+        const copy = MIRRORED.get(o.source);
+        if (copy) {
+          o.source = `data:;base64,${readFileSync(copy).toString("base64")}`;
+          changed = true;
+        } else if (o.source.startsWith("data:")) {
+          // a config inside a config (the user_data wrapper): mirror inside it too
+          const inner = decodeDataUrl(o.source, o.compression).toString("utf8");
+          if (inner.trimStart().startsWith("{")) {
+            const rewritten = withMirroredSources(inner);
+            if (rewritten !== inner) {
+              o.source = `data:;base64,${Buffer.from(rewritten).toString("base64")}`;
+              delete o.compression;
+              changed = true;
+            }
+          }
+        }
+      }
+      for (const x of Object.values(v)) walk(x);
+    }
+  };
+  const parsed: unknown = JSON.parse(config);
+  walk(parsed);
+  return changed ? JSON.stringify(parsed) : config;
+}
+
+/**
  * Apply a config with the real Ignition binary: fetch stage, then files stage into `root`, then
  * enable what the Ignition preset names (Ignition only writes presets; systemd turns them into
  * .wants links at first boot). Downloads must be served on loopback (a test never reaches out,
@@ -48,6 +98,7 @@ export function remoteSources(config: string): string[] {
  */
 export function ignitionApply(config: string, root: string, opts: { caFile?: string } = {}): void {
   requireTool(IGNITION_BIN, "ignition");
+  config = withMirroredSources(config);
   const far = remoteSources(config).filter((u) => !/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(u));
   if (far.length)
     throw new Error(

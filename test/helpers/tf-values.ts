@@ -29,6 +29,8 @@ export function tfResolver(
     if (ref === "random_password.join_seed.result") return pki.joinSeed;
     if (ref === "random_password.etcd_seed.result") return pki.etcdSeed;
     if (ref === "random_bytes.secrets_key.base64") return pki.encryptionKey;
+    // what an operator gives in TF_VAR_cloudflare_dns01_token
+    if (ref === "var.cloudflare_dns01_token") return "test-cloudflare-token-0123456789";
     if (ref === "time_rotating.join_period.unix") return String(Math.floor(rotated.getTime() / 1000));
     if (/^(openstack_blockstorage_volume_v3|aws_ebs_volume)\.etcd_\d+_data\.id$/.test(ref)) return volumes.data;
     if (/^openstack_blockstorage_volume_v3\.pool_[a-z0-9-]+_logs\[each\.key\]\.id$/.test(ref)) return volumes.logs;
@@ -64,7 +66,7 @@ export function servedConfigFile(
     const addresses = o.addresses ?? [];
     if (m) return addresses[(m[1] ?? m[2]) ? Number(m[1] ?? m[2]) : addresses.length - 1] ?? "";
     if (ref === "aws_lb.api_lb.dns_name") return o.lbName ?? "";
-    if (/^(tls_|random_|time_rotating|aws_ebs_volume|openstack_blockstorage)/.test(ref)) return "stand-in";
+    if (/^(tls_|random_|time_rotating|aws_ebs_volume|openstack_blockstorage|var\.)/.test(ref)) return "stand-in";
     throw new Error(`unexpected reference ${ref}`);
   });
   const file = (

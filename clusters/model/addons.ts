@@ -1,0 +1,242 @@
+// The cluster's addons, as the cluster file states them: which run, at which chart version, with
+// which of the operator's own values over Slipway's. The charts each addon installs are pinned
+// here (CHARTS) because the model validates an operator's `values:` against the pinned chart's own
+// values.schema.json, over its values.yaml (charts/, copied from each chart's source; see
+// charts/README.md) — so a
+// wrong value is one line at `slipway validate`, not a failed Helm job on a master at first boot.
+// What Slipway sets in each chart's values, and how the bundle reaches the masters:
+// bootstrap/addons/.
+//
+// Deliberately small dependency surface: ajv loads only when a file gives values of its own.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import type { RuleSink } from "./cloud";
+import { dnsName } from "./grammar";
+import type { ClusterConfig } from "./schema";
+
+export interface ChartPin {
+  /** the chart's name in its repository, or its full oci:// reference */
+  chart: string;
+  /** a Helm repository URL; absent for oci:// charts */
+  repo?: string;
+  version: string;
+  /** where it installs */
+  namespace: string;
+  /** what it delivers of the seed's platform, for the README and `slipway addons` */
+  delivers: string;
+  /** clusters/model/charts/<schema>.values.schema.json, when the chart ships one */
+  schema?: string;
+}
+
+/**
+ * The charts, pinned. Versions as of 2026-08 (each project's release tags): NGINX Gateway Fabric
+ * 2.6.7 implements Gateway API v1.5.1 (its go.mod), cert-manager 1.21.1, metrics-server chart
+ * 3.13.1 (metrics-server 0.8.1: the chart that ships 0.9.0 is not released).
+ */
+export const CHARTS = {
+  ingress: {
+    chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric",
+    version: "2.6.7",
+    namespace: "nginx-gateway",
+    delivers: "the nginx ingress on the masters (Gateway API), every master's address in DNS",
+    schema: "nginx-gateway-fabric-2.6.7",
+  },
+  tls: {
+    chart: "cert-manager",
+    repo: "https://charts.jetstack.io",
+    version: "v1.21.1",
+    namespace: "cert-manager",
+    delivers: "automatic TLS certificates from Let's Encrypt",
+    schema: "cert-manager-v1.21.1",
+  },
+  metricsServer: {
+    chart: "metrics-server",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+    version: "3.13.1",
+    namespace: "kube-system",
+    delivers: "resource metrics (kubectl top, autoscaling)",
+  },
+} as const satisfies Record<string, ChartPin>;
+
+export type AddonName = keyof typeof CHARTS;
+
+const chartVersion = z
+  .string()
+  .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a chart version such as 1.2.3")
+  .describe(
+    "Chart version instead of Slipway's pin. Your values are then not checked against a schema (Slipway has the pinned one's only).",
+  );
+
+const values = z
+  .record(z.string(), z.unknown())
+  .describe(
+    "Helm values merged over Slipway's (maps merge key by key, lists and scalars replace). Checked against the pinned chart's values.schema.json where it ships one.",
+  );
+
+/**
+ * An addon: `true`/`false`, or a map of its settings (`enabled` defaults to true there: writing
+ * the map means wanting the addon). Always read as the map, with every default filled in.
+ */
+function addon<Own extends z.ZodRawShape>(name: AddonName, on: boolean, what: string, own: Own) {
+  const settings = z.strictObject({
+    enabled: z.boolean().default(true).describe(`Install ${what}.`),
+    version: chartVersion.optional(),
+    values: values.optional(),
+    ...own,
+  });
+  const pin = CHARTS[name];
+  return z
+    .union([z.boolean(), settings])
+    .default(on)
+    .transform((v) => settings.parse(typeof v === "boolean" ? { enabled: v } : v))
+    .describe(
+      `${what[0]?.toUpperCase()}${what.slice(1)}: ${pin.chart} ${pin.version}${"repo" in pin ? ` from ${pin.repo}` : ""}. ` +
+        `true or false, or its settings. Default: ${on ? "on" : "off"}.`,
+    );
+}
+
+export const Addons = z
+  .strictObject({
+    ingress: addon("ingress", true, "the ingress: NGINX Gateway Fabric on every master, host ports 80 and 443", {
+      hostnames: z
+        .array(dnsName("shop.example.com").describe("A DNS name whose A records point at the masters."))
+        .max(32)
+        .default([])
+        .describe(
+          "Names served over HTTPS besides the dns.ingress wildcard, each with its own Let's Encrypt certificate (HTTP-01). Point their DNS at the masters first.",
+        ),
+    }),
+    tls: addon("tls", true, "automatic TLS: cert-manager with Let's Encrypt issuers", {
+      issuer: z
+        .enum(["production", "staging"])
+        .default("production")
+        .describe(
+          "Which Let's Encrypt the ingress's certificates come from. staging: untrusted certificates, generous rate limits (for trying things out).",
+        ),
+      email: z
+        .email("must be an e-mail address such as ops@example.com")
+        .max(254)
+        .optional()
+        .describe("Contact address registered with Let's Encrypt (optional)."),
+      wildcard: z
+        .boolean()
+        .optional()
+        .describe(
+          "A wildcard certificate for dns.ingress through Cloudflare DNS-01 (needs dns:, and a token in TF_VAR_cloudflare_dns01_token at apply time). Default: true when dns: is set.",
+        ),
+    }),
+    metricsServer: addon("metricsServer", true, "metrics-server", {}),
+  })
+  .describe("What the cluster runs from its first boot, installed by the masters with no step after terraform apply.");
+
+export type AddonsConfig = z.output<typeof Addons>;
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+/** Helm's merge: maps key by key, everything else replaced by the override. */
+export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over ?? {})) {
+    const b = out[k];
+    out[k] = isMap(b) && isMap(v) ? mergeValues(b, v) : v;
+  }
+  return out;
+}
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export const CHARTS_DIR = join(__dirname, "charts");
+
+type Validate = ((v: unknown) => boolean) & {
+  errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] | null;
+};
+const compiled = new Map<string, Validate>();
+
+/** The pinned chart's values.schema.json, compiled (ajv, loaded on first use). */
+export function valuesValidator(schema: string): Validate {
+  let v = compiled.get(schema);
+  if (!v) {
+    const Ajv = (require("ajv") as typeof import("ajv")).default;
+    const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+    v = ajv.compile(JSON.parse(readFileSync(join(CHARTS_DIR, `${schema}.values.schema.json`), "utf8"))) as Validate;
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+const defaults = new Map<string, Record<string, unknown>>();
+
+/** The chart's own values.yaml (charts/<schema>.values.yaml): what Helm merges everything over. */
+export function chartDefaults(schema: string): Record<string, unknown> {
+  let d = defaults.get(schema);
+  if (!d) {
+    const { parse } = require("yaml") as typeof import("yaml");
+    d = parse(readFileSync(join(CHARTS_DIR, `${schema}.values.yaml`), "utf8")) as Record<string, unknown>;
+    defaults.set(schema, d);
+  }
+  return d;
+}
+
+/**
+ * Problems of `own` values against the chart's schema, as Helm checks them: over the chart's
+ * defaults. Each at the deepest part of its path that `own` has.
+ */
+export function valuesProblems(schema: string, own: Record<string, unknown>): { path: string[]; message: string }[] {
+  const validate = valuesValidator(schema);
+  if (validate(mergeValues(chartDefaults(schema), own))) return [];
+  return (validate.errors ?? []).map((e) => {
+    const path = e.instancePath
+      .split("/")
+      .slice(1)
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    // point at the deepest part of the path the operator wrote
+    let known = 0;
+    let at: unknown = own;
+    for (const s of path) {
+      if (!isMap(at) && !Array.isArray(at)) break;
+      if (!(s in (at as object))) break;
+      at = (at as Record<string, unknown>)[s];
+      known++;
+    }
+    const extra =
+      e.params && "additionalProperty" in e.params
+        ? ` (${String(e.params.additionalProperty)})`
+        : e.params && "allowedValues" in e.params
+          ? `: ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`
+          : "";
+    const where = path.length > known ? ` at ${path.join(".")}` : "";
+    return { path: path.slice(0, known), message: `${e.message ?? "is invalid"}${extra}${where} (the chart's values.schema.json)` };
+  });
+}
+
+/**
+ * The rules of the addons section that need more than one field. An operator's values are checked
+ * on their own (what Slipway merges under them is checked by its tests: test/addons.test.ts).
+ */
+export function addonRules(config: ClusterConfig, add: RuleSink): void {
+  const a = config.addons;
+  if (a.tls.enabled && a.tls.wildcard && !config.dns)
+    add(["addons", "tls", "wildcard"], "needs dns: (the wildcard is dns.ingress, proved to Let's Encrypt through Cloudflare DNS-01)");
+  if (a.ingress.enabled && a.ingress.hostnames.length > 0 && !a.tls.enabled)
+    add(
+      ["addons", "ingress", "hostnames"],
+      "are served over HTTPS with certificates from addons.tls, which is off; turn it on or remove them",
+    );
+  const seen = new Set<string>();
+  a.ingress.hostnames.forEach((h, i) => {
+    if (seen.has(h)) add(["addons", "ingress", "hostnames", i], `${h} is listed twice`);
+    seen.add(h);
+  });
+  for (const name of Object.keys(CHARTS) as AddonName[]) {
+    const settings = a[name];
+    const pin: ChartPin = CHARTS[name];
+    if (!settings.enabled || !settings.values || !pin.schema || (settings.version && settings.version !== pin.version)) continue;
+    for (const p of valuesProblems(pin.schema, settings.values))
+      add(["addons", name, "values", ...p.path], `${p.message.replace("the chart's", `${pin.chart.split("/").pop()} ${pin.version}`)}`);
+  }
+}
+
+/** Whether the ingress gets a wildcard certificate through Cloudflare DNS-01. */
+export const wildcardTls = (config: ClusterConfig): boolean =>
+  config.addons.tls.enabled && (config.addons.tls.wildcard ?? config.dns !== undefined) && config.dns !== undefined;

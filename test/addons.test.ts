@@ -1,0 +1,400 @@
+// The addon bundle, proved without a cluster (no Kubernetes and no chart repository can be reached
+// here): every object Slipway generates is checked against the real schema its consumer applies —
+// CRDs' openAPIV3Schema (ajv) for HelmChart, Gateway, HTTPRoute, NginxProxy and ClusterIssuer,
+// kubernetes-models for core kinds, each chart's own values.schema.json for the values Helm gets —
+// the Gateway API pins against the files of their commit, the apply order, and that no secret is
+// in the bundle, the synthesized JSON or anything printed. CEL rules (x-kubernetes-validations)
+// only an API server evaluates.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { addonBundle, type BundleFile, bundleText, fillSecrets, secretPlaceholder } from "../bootstrap/addons/bundle";
+import { GATEWAY_API, GATEWAY_API_FILES, gatewayApiFile } from "../bootstrap/addons/gateway-api";
+import { renderNode } from "../bootstrap/render";
+import { CHARTS, chartDefaults, mergeValues, valuesValidator } from "../clusters/model/addons";
+import type { Cluster } from "../clusters/model/load";
+import { awsCluster, bakedDemoCluster, type Changes, demoCluster, demoYaml, ROOT, synthText, tmp } from "./helpers/clusters";
+import { ignitionApply } from "./helpers/ignition";
+import { slipway } from "./helpers/run";
+
+const CRDS = join(ROOT, "test", "crds");
+const GW_DIR = join(CRDS, `gateway-api-${GATEWAY_API.version}`);
+const DNS: Changes = [[["dns"], { zone: "example.com", zoneId: "0123456789abcdef0123456789abcdef" }]];
+
+type Crd = { spec: { names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: object } }[] } };
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const crdValidators = new Map<string, ReturnType<typeof ajv.compile>>();
+function loadCrd(file: string): void {
+  for (const d of parseAllDocuments(readFileSync(file, "utf8"))) {
+    const crd = d.toJS() as Crd & { kind: string; spec: { group: string } };
+    if (crd?.kind !== "CustomResourceDefinition") continue;
+    for (const v of crd.spec.versions)
+      crdValidators.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
+  }
+}
+for (const f of readdirSync(GW_DIR)) loadCrd(join(GW_DIR, f));
+for (const f of [
+  "helm-controller-v0.17.7_helmcharts.yaml",
+  "nginx-gateway-fabric-2.6.7_nginxproxies.yaml",
+  "cert-manager-v1.21.1_clusterissuers.yaml",
+])
+  loadCrd(join(CRDS, f));
+
+/** Validates `o` against the CRD of its kind; the errors, or [] when it holds. */
+function crdErrors(o: { apiVersion: string; kind: string; metadata?: object; spec?: unknown }): string[] {
+  const v = crdValidators.get(`${o.apiVersion}/${o.kind}`);
+  if (!v) throw new Error(`no CRD schema for ${o.apiVersion} ${o.kind}`);
+  return v(o) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+type Item = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+} & Record<string, unknown>;
+const itemsOf = (f: BundleFile): Item[] => (JSON.parse(bundleText(f)) as { items: Item[] }).items;
+const allItems = (c: Cluster) => addonBundle(c).flatMap((f) => (f.objects ? itemsOf(f).map((i) => ({ file: f.name, ...i })) : []));
+const helmCharts = (c: Cluster) => allItems(c).filter((i) => i.kind === "HelmChart");
+const chartValues = (c: Cluster, name: string) =>
+  parse(String(helmCharts(c).find((h) => h.metadata.name === name)?.spec?.valuesContent)) as Record<string, unknown>;
+
+const sha512 = (file: string) => createHash("sha512").update(readFileSync(file)).digest("hex");
+
+describe("addons: the Gateway API CRDs masters download", () => {
+  it("every pin is the SHA-512 of that file at the release's commit, and every standard file is pinned", () => {
+    expect(GATEWAY_API_FILES.map(([n]) => gatewayApiFile(n)).sort()).toEqual(readdirSync(GW_DIR).sort());
+    for (const [name, pin] of GATEWAY_API_FILES) expect(sha512(join(GW_DIR, gatewayApiFile(name))), name).toBe(pin);
+    for (const f of readdirSync(GW_DIR)) {
+      const docs = parseAllDocuments(readFileSync(join(GW_DIR, f), "utf8")).map((d) => d.toJS() as Item);
+      for (const d of docs.filter((x) => x?.kind === "CustomResourceDefinition"))
+        expect(d.metadata.annotations?.["gateway.networking.k8s.io/bundle-version"]).toBe(GATEWAY_API.version);
+    }
+  });
+
+  it("the real ignition binary writes them onto a master and checks their hashes (a changed byte is refused)", async () => {
+    const t = tmp("slipway-addons-ign-");
+    try {
+      const cluster = bakedDemoCluster();
+      const { config } = await renderNode(cluster, { target: { role: "master", index: 0 }, pkiDir: join(t.dir, "pki") });
+      ignitionApply(config, join(t.dir, "root"));
+      for (const [name] of GATEWAY_API_FILES)
+        expect(readFileSync(join(t.dir, "root", "etc/kubernetes/addons", `00-gateway-api-${name}.yaml`))).toEqual(
+          readFileSync(join(GW_DIR, gatewayApiFile(name))),
+        );
+      const tampered = JSON.parse(config) as { storage: { files: { path: string; contents: { verification?: { hash: string } } }[] } };
+      const f = tampered.storage.files.find((x) => x.path.endsWith("00-gateway-api-gateways.yaml"));
+      if (!f?.contents.verification) throw new Error("the gateways CRD is not pinned");
+      f.contents.verification.hash = `sha512-${"0".repeat(128)}`;
+      expect(() => ignitionApply(JSON.stringify(tampered), join(t.dir, "root2"))).toThrow(/hash|verification/i);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe("addons: every generated object validates against its real schema", () => {
+  for (const [label, cluster] of [
+    ["OpenStack demo", demoCluster()],
+    ["AWS demo", awsCluster()],
+    ["OpenStack demo with dns: and names of its own", demoCluster([...DNS, [["addons", "ingress", "hostnames"], ["shop.example.org"]]])],
+  ] as const)
+    it(`${label}: HelmCharts, Gateway, routes, issuers, NginxProxy, core kinds, chart values`, () => {
+      const items = allItems(cluster);
+      expect(items.length).toBeGreaterThan(5);
+      // core kinds: bundleText validated them with kubernetes-models; custom kinds here
+      for (const i of items.filter((x) => !["v1", "apps/v1", "rbac.authorization.k8s.io/v1"].includes(x.apiVersion)))
+        expect(crdErrors(i), `${i.kind} ${i.metadata.name}`).toEqual([]);
+      for (const h of helmCharts(cluster)) {
+        const name = h.metadata.name.replace(/^slipway-/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof typeof CHARTS;
+        const pin = CHARTS[name];
+        expect(h.spec).toMatchObject({ chart: pin.chart, version: pin.version, targetNamespace: pin.namespace, failurePolicy: "abort" });
+        if ("schema" in pin) {
+          const v = valuesValidator(pin.schema);
+          // as Helm checks them: over the chart's own values.yaml
+          expect(v(mergeValues(chartDefaults(pin.schema), parse(String(h.spec?.valuesContent)))), JSON.stringify(v.errors)).toBe(true);
+        }
+      }
+      // what NGF's chart renders from our values (templates/gateway.yaml, templates/nginxproxy.yaml)
+      const ngf = chartValues(cluster, "slipway-ingress") as {
+        nginx: { pod: unknown; container: unknown; service: unknown };
+        gateways: { name: string; namespace: string; annotations?: Record<string, string>; spec: Record<string, unknown> }[];
+      };
+      const proxy = {
+        apiVersion: "gateway.nginx.org/v1alpha2",
+        kind: "NginxProxy",
+        metadata: { name: "ngf-proxy-config", namespace: "nginx-gateway" },
+        spec: {
+          kubernetes: {
+            daemonSet: {
+              pod: ngf.nginx.pod,
+              container: {
+                ...(ngf.nginx.container as object),
+                image: { repository: "ghcr.io/nginx/nginx-gateway-fabric/nginx", tag: "2.6.7" },
+              },
+            },
+            service: ngf.nginx.service,
+          },
+        },
+      };
+      expect(crdErrors(proxy)).toEqual([]);
+      expect(ngf.gateways).toHaveLength(1);
+      for (const g of ngf.gateways)
+        expect(
+          crdErrors({
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "Gateway",
+            metadata: { name: g.name, namespace: g.namespace, ...(g.annotations ? { annotations: g.annotations } : {}) },
+            spec: g.spec,
+          }),
+        ).toEqual([]);
+    });
+
+  it("a schema that could fail: a wrong object is refused by the same validators", () => {
+    expect(crdErrors({ apiVersion: "helm.cattle.io/v1", kind: "HelmChart", spec: { failurePolicy: "sometimes" } } as never)).not.toEqual(
+      [],
+    );
+    expect(
+      crdErrors({
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: { name: "g" },
+        spec: { gatewayClassName: "nginx", listeners: [{ name: "x", port: 80, protocol: "HTTP", hostname: "Not A Name" }] },
+      } as never),
+    ).not.toEqual([]);
+    expect(
+      valuesValidator(CHARTS.ingress.schema)(mergeValues(chartDefaults(CHARTS.ingress.schema), { nginx: { kind: "statefulSet" } })),
+    ).toBe(false);
+  });
+});
+
+describe("addons: what they do", () => {
+  it("the ingress: nginx as a DaemonSet on the masters, host ports 80/443, ClusterIP, one shared Gateway for all namespaces", () => {
+    const v = chartValues(demoCluster(DNS), "slipway-ingress") as Record<string, Record<string, unknown>>;
+    expect(v.nginx).toMatchObject({
+      kind: "daemonSet",
+      pod: { nodeSelector: { "node-role.kubernetes.io/control-plane": "" } },
+      container: {
+        hostPorts: [
+          { port: 80, containerPort: 80 },
+          { port: 443, containerPort: 443 },
+        ],
+      },
+      service: { type: "ClusterIP" },
+    });
+    const tolerations = ((v.nginx as { pod: unknown }).pod as { tolerations: { key: string }[] }).tolerations.map((t) => t.key);
+    expect(tolerations).toContain("node-role.kubernetes.io/control-plane");
+    const [gw] = v.gateways as unknown as { annotations: Record<string, string>; spec: { listeners: Record<string, unknown>[] } }[];
+    expect(gw?.annotations).toEqual({ "cert-manager.io/cluster-issuer": "letsencrypt-production" });
+    expect(gw?.spec.listeners).toEqual([
+      { name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "All" } } },
+      {
+        name: "https",
+        port: 443,
+        protocol: "HTTPS",
+        hostname: "*.demo.example.com",
+        allowedRoutes: { namespaces: { from: "All" } },
+        tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "ingress-tls" }] },
+      },
+    ]);
+    // the namespace allows the host ports (baseline would refuse the pods)
+    const ns = allItems(demoCluster(DNS)).find((i) => i.kind === "Namespace" && i.metadata.name === "nginx-gateway");
+    expect(((ns as Item).metadata as { labels?: Record<string, string> }).labels?.["pod-security.kubernetes.io/enforce"]).toBe(
+      "privileged",
+    );
+    // HTTP redirects to HTTPS on the http listener; cert-manager's HTTP-01 routes match exact paths, which win
+    const route = allItems(demoCluster(DNS)).find((i) => i.kind === "HTTPRoute");
+    expect(route?.spec).toEqual({
+      parentRefs: [{ name: "ingress", sectionName: "http" }],
+      rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+    });
+  });
+
+  it("TLS: staging and production issuers; names in the zone by DNS-01 (Cloudflare), every other name by HTTP-01 through the shared Gateway", () => {
+    const issuers = allItems(demoCluster([...DNS, [["addons", "tls", "email"], "ops@example.com"]])).filter(
+      (i) => i.kind === "ClusterIssuer",
+    );
+    expect(issuers.map((i) => i.metadata.name)).toEqual(["letsencrypt-production", "letsencrypt-staging"]);
+    const acme = ((issuers[0] as Item).spec as { acme: { server: string; email: string; solvers: unknown[] } }).acme;
+    expect(acme.server).toBe("https://acme-v02.api.letsencrypt.org/directory");
+    expect(acme.email).toBe("ops@example.com");
+    expect(acme.solvers).toEqual([
+      {
+        selector: { dnsZones: ["example.com"] },
+        dns01: { cloudflare: { apiTokenSecretRef: { name: "cloudflare-dns01", key: "api-token" } } },
+      },
+      { http01: { gatewayHTTPRoute: { parentRefs: [{ name: "ingress", namespace: "nginx-gateway", sectionName: "http" }] } } },
+    ]);
+    // without dns: HTTP-01 only, and no token anywhere
+    const plain = allItems(demoCluster()).filter((i) => i.kind === "ClusterIssuer");
+    expect(((plain[0] as Item).spec as { acme: { solvers: unknown[] } }).acme.solvers).toHaveLength(1);
+    expect(allItems(demoCluster()).some((i) => i.kind === "Secret")).toBe(false);
+    // cert-manager runs with its Gateway API support and keeps its CRDs
+    expect(chartValues(demoCluster(), "slipway-tls")).toMatchObject({
+      crds: { enabled: true, keep: true },
+      config: { gatewayAPI: { enabled: true } },
+    });
+  });
+
+  it("apply order: Gateway API CRDs, namespaces, the controller, secrets, charts, routes, then issuers", () => {
+    const names = addonBundle(demoCluster(DNS)).map((f) => f.name);
+    expect(names).toEqual([...names].sort());
+    const first = (p: string) => names.findIndex((n) => n.startsWith(p));
+    expect(first("00-gateway-api")).toBe(0);
+    expect(first("00-gateway-api")).toBeLessThan(first("30-charts"));
+    expect(first("20-helm-controller")).toBeLessThan(first("30-charts"));
+    expect(first("25-secrets")).toBeLessThan(first("30-charts"));
+    expect(first("30-charts")).toBeLessThan(first("50-issuers"));
+  });
+
+  it("the operator's values merge over Slipway's (maps key by key, lists replaced); a version of their own is used", () => {
+    expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 1, e: 2 });
+    const c = demoCluster([
+      [
+        ["addons", "ingress"],
+        { values: { nginxGateway: { replicas: 3 }, nginx: { container: { resources: { requests: { cpu: "100m" } } } } } },
+      ],
+      [["addons", "metricsServer"], { version: "3.14.0" }],
+    ]);
+    const v = chartValues(c, "slipway-ingress") as { nginxGateway: Record<string, unknown>; nginx: { container: Record<string, unknown> } };
+    expect(v.nginxGateway.replicas).toBe(3);
+    expect(v.nginxGateway.gatewayClassName).toBe("nginx");
+    expect(v.nginx.container).toMatchObject({ hostPorts: expect.any(Array), resources: { requests: { cpu: "100m" } } });
+    expect(helmCharts(c).find((h) => h.metadata.name === "slipway-metrics-server")?.spec?.version).toBe("3.14.0");
+  });
+
+  it("each addon turns off with one line; with all off, masters carry neither bundle nor unit", async () => {
+    const off = demoCluster([[["addons"], { ingress: false, tls: false, metricsServer: false }]]);
+    expect(addonBundle(off)).toEqual([]);
+    const t = tmp("slipway-addons-off-");
+    try {
+      const { config } = await renderNode(off, { target: { role: "master", index: 0 }, pkiDir: join(t.dir, "pki") });
+      expect(config).not.toContain("/etc/kubernetes/addons");
+      expect(config).not.toContain("slipway-addons.service");
+    } finally {
+      t.cleanup();
+    }
+    const noTls = allItems(demoCluster([...DNS, [["addons", "tls"], false]]));
+    expect(noTls.some((i) => i.kind === "ClusterIssuer")).toBe(false);
+    const gw = (
+      chartValues(demoCluster([...DNS, [["addons", "tls"], false]]), "slipway-ingress") as {
+        gateways: { spec: { listeners: unknown[] } }[];
+      }
+    ).gateways[0];
+    expect(gw?.spec.listeners).toHaveLength(1);
+  });
+});
+
+describe("addons: bad values, one line each", () => {
+  const run = (changes: Changes) => {
+    const t = tmp("slipway-addons-bad-");
+    try {
+      const file = join(t.dir, "c.yaml");
+      writeFileSync(file, demoYaml(changes));
+      return slipway(["validate", file]);
+    } finally {
+      t.cleanup();
+    }
+  };
+  it.each<[string, Changes, RegExp]>([
+    [
+      "a value the chart's schema refuses",
+      [[["addons", "ingress"], { values: { nginx: { kind: "statefulSet" } } }]],
+      /c\.yaml:\d+:\d+: addons\.ingress\.values\.nginx\.kind: must be equal to one of the allowed values: "deployment", "daemonSet" \(nginx-gateway-fabric 2\.6\.7 values\.schema\.json\)$/,
+    ],
+    [
+      "an unknown addon",
+      [[["addons", "monitor"], true]],
+      /addons\.monitor: unknown field "monitor"; allowed here: ingress, metricsServer, tls$/,
+    ],
+    ["a wildcard without dns", [[["addons", "tls"], { wildcard: true }]], /addons\.tls\.wildcard: needs dns:/],
+    [
+      "DNS-01 with configs inline in user_data",
+      [...DNS, [["openstack", "configStore"], "inline"]],
+      /openstack\.configStore: is inline, but addons\.tls puts a Cloudflare token on the masters/,
+    ],
+    [
+      "names without TLS",
+      [[["addons"], { tls: false, ingress: { hostnames: ["a.example.org"] } }]],
+      /addons\.ingress\.hostnames: are served over HTTPS with certificates from addons\.tls, which is off/,
+    ],
+    ["not a version", [[["addons", "tls"], { version: "latest" }]], /addons\.tls\.version: must be a chart version such as 1\.2\.3$/],
+  ])("%s", (_, changes, message) => {
+    const r = run(changes);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("addons: secrets only through Terraform state", () => {
+  const TOKEN = "cfTokenThatMustNeverBePrinted_0123456789";
+
+  it("the Cloudflare token is a sensitive variable in the synthesized JSON, never a value; the bundle holds only a placeholder", () => {
+    for (const cluster of [demoCluster(DNS), awsCluster(DNS)]) {
+      const text = synthText(cluster);
+      const tf = JSON.parse(text) as { variable: Record<string, { sensitive?: boolean; validation?: unknown[] }> };
+      expect(tf.variable.cloudflare_dns01_token).toMatchObject({ sensitive: true, nullable: false });
+      expect(tf.variable.cloudflare_dns01_token?.validation).toHaveLength(1);
+      expect(text).toContain("var.cloudflare_dns01_token");
+      expect(text).not.toContain(secretPlaceholder("cloudflare-dns01-token"));
+    }
+    const file = addonBundle(demoCluster(DNS)).find((f) => f.secrets?.length);
+    expect(bundleText(file as BundleFile)).toContain(secretPlaceholder("cloudflare-dns01-token"));
+    expect(fillSecrets(bundleText(file as BundleFile), file?.secrets, () => TOKEN).join("")).toContain(`"api-token":"${TOKEN}"`);
+    // without dns: no variable at all (nothing to ask the operator for)
+    expect(JSON.parse(synthText(demoCluster())).variable?.cloudflare_dns01_token).toBeUndefined();
+  });
+
+  it("slipway render takes it from TF_VAR_cloudflare_dns01_token, or says in one line that it needs it; `slipway addons` never prints it", () => {
+    const t = tmp("slipway-addons-render-");
+    try {
+      const file = join(t.dir, "c.yaml");
+      writeFileSync(file, demoYaml(DNS));
+      const env = { TF_VAR_cloudflare_dns01_token: "" };
+      const missing = slipway(
+        ["render", file, "--role", "master", "--index", "0", "--pki", join(t.dir, "pki"), "--out", join(t.dir, "m.ign")],
+        { env },
+      );
+      expect(missing.code).toBe(1);
+      expect(missing.stderr.trim()).toMatch(
+        /^slipway: this master.s addons need TF_VAR_cloudflare_dns01_token in the environment \(Cloudflare API token/,
+      );
+      const ok = slipway(["render", file, "--role", "master", "--index", "0", "--pki", join(t.dir, "pki"), "--out", join(t.dir, "m.ign")], {
+        env: { TF_VAR_cloudflare_dns01_token: TOKEN },
+      });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(`${ok.stdout}${ok.stderr}`).not.toContain(TOKEN);
+      const printed = slipway(["addons", file], { env: { TF_VAR_cloudflare_dns01_token: TOKEN } });
+      expect(printed.code, printed.stderr).toBe(0);
+      expect(`${printed.stdout}${printed.stderr}`).not.toContain(TOKEN);
+      expect(printed.stdout).toContain("api-token: <from TF_VAR_cloudflare_dns01_token>");
+      const out = join(t.dir, "bundle");
+      const written = slipway(["addons", file, "--out", out], { env: { TF_VAR_cloudflare_dns01_token: TOKEN } });
+      expect(written.code, written.stderr).toBe(0);
+      expect(written.stderr).toContain("left out 25-secrets.json");
+      const kust = parse(readFileSync(join(out, "kustomization.yaml"), "utf8")) as { resources: string[] };
+      expect(kust.resources.slice(0, GATEWAY_API_FILES.length).every((r) => r.startsWith("https://raw.githubusercontent.com/"))).toBe(true);
+      for (const r of kust.resources.filter((x) => !x.startsWith("https://"))) {
+        expect(existsSync(join(out, r)), r).toBe(true);
+        expect(readFileSync(join(out, r), "utf8")).not.toContain(TOKEN);
+      }
+      // a second run replaces its own output; a folder of someone else's files is refused
+      expect(slipway(["addons", file, "--out", out]).code).toBe(0);
+      const foreign = join(t.dir, "foreign");
+      mkdirSync(foreign);
+      writeFileSync(join(foreign, "notes.txt"), "mine");
+      const refused = slipway(["addons", file, "--out", foreign]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/is not empty and was not written by slipway/);
+      expect(readFileSync(join(foreign, "notes.txt"), "utf8")).toBe("mine");
+    } finally {
+      t.cleanup();
+    }
+  });
+});
