@@ -5,7 +5,7 @@
 // over later. Secrets never appear: a Secret's value is shown as the variable it comes from, and
 // --out leaves the Secret out, saying how to create it.
 import { stringify } from "yaml";
-import { CHARTS, type AddonName } from "../clusters/model/addons";
+import { ADDON_NAMES } from "../clusters/model/addons";
 import { printable } from "../clusters/model/errors";
 import type { Cluster } from "../clusters/model/load";
 import { claimFolder, commitFolder } from "../clusters/model/safe-files";
@@ -27,7 +27,7 @@ const yamlDocs = (objs: Record<string, unknown>[]): string =>
 
 export function addonsSummary(cluster: Cluster): string {
   const lines = [`addons of ${cluster.config.name}`];
-  for (const name of Object.keys(CHARTS) as AddonName[]) {
+  for (const name of ADDON_NAMES) {
     const on = cluster.config.addons[name].enabled;
     const pin = chartOf(cluster.config, name);
     lines.push(`  ${name.padEnd(14)} ${on ? "on " : "off"}  ${pin.chart} ${pin.version} → ${pin.namespace}: ${pin.delivers}`);
@@ -59,8 +59,7 @@ export function addonsCommand(cluster: Cluster, out?: string): void {
     }
     if (f.secrets?.length) {
       process.stderr.write(
-        `left out ${f.name}: it holds ${f.secrets.map(secretEnv).join(", ")}; the masters create it from Terraform state ` +
-          "(or: kubectl create secret generic cloudflare-dns01 -n cert-manager --from-literal=api-token=…)\n",
+        `left out ${f.name}: it holds ${f.secrets.map(secretEnv).join(", ")}; the masters create it from Terraform state\n`,
       );
       continue;
     }

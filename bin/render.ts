@@ -87,4 +87,8 @@ export async function renderCommand(cluster: Cluster, opts: RenderCliOptions): P
     `Rendered ${what} → ${printable(out)} (${Buffer.byteLength(r.config).toLocaleString("en")} B${opts.wrapped ? ", user_data form" : ""}); ` +
       `PKI in ${printable(pkiDir)}${r.issued.length ? ` (issued ${r.issued.length} of its certificates, keys and tokens)` : " (reused)"}\n`,
   );
+  if (r.withoutSecrets.length)
+    process.stderr.write(
+      `  without the cloud credentials Terraform makes (${r.withoutSecrets.join(", ")}): its cloud controllers wait for them\n`,
+    );
 }

@@ -26,14 +26,17 @@ export interface NodeValues {
   encryptionKey: Text;
   /** the API's public addresses and names, known at apply time (masters' serving certificates) */
   apiEndpoints: { ips: Text[]; names: Text[] };
-  /** a credential an addon needs in the cluster (masters only; bootstrap/addons/secrets.ts) */
-  addonSecret(name: AddonSecret): Text;
+  /**
+   * a credential an addon needs in the cluster, JSON-escaped (masters only; bootstrap/addons/secrets.ts);
+   * undefined when this path cannot know it (a cloud's, when rendering)
+   */
+  addonSecret(name: AddonSecret): Text | undefined;
   /** the id of a volume the stack attaches to this machine, or a /dev path */
   volume(purpose: "etcd-data" | "logs"): Text;
 }
 
-/** The credentials addons take from outside the cluster: from Terraform (state) or, rendering, the environment. */
-export type AddonSecret = "cloudflare-dns01-token";
+import type { AddonSecret } from "../clusters/model/addons";
+export type { AddonSecret } from "../clusters/model/addons";
 
 export interface NodeContext {
   cluster: Cluster;

@@ -2,13 +2,13 @@
 // local PKI directory and the planned addresses — for bare metal, QEMU and tests. The parts and
 // the builder are the ones synthesis uses; only the source of the values differs.
 import { UserError } from "../clusters/model/errors";
-import { ADDON_SECRETS, secretEnv } from "./addons/secrets";
+import { ADDON_SECRETS, jsonInner, secretEnv } from "./addons/secrets";
 import { cloudOf } from "../clusters/model/clouds";
 import type { Cluster } from "../clusters/model/load";
 import { renderLocal, wrapConfig } from "./ignition/render";
 import { joinPeriod, joinToken } from "./kube/join";
 import { etcdPassword } from "./pki/etcd-users";
-import type { NodeTarget, NodeValues } from "./node";
+import type { AddonSecret, NodeTarget, NodeValues } from "./node";
 import { localPki } from "./pki/local";
 import { buildNode, nodeContext } from "./roles";
 
@@ -26,6 +26,8 @@ export interface RenderOptions {
   publicAddresses?: string[];
   /** the time whose join token a worker gets (default: now) */
   now?: Date;
+  /** addon credentials, over what the environment holds (secrets.ts names the variables) */
+  secrets?: Partial<Record<AddonSecret, string>>;
 }
 
 export interface Rendered {
@@ -34,6 +36,8 @@ export interface Rendered {
   hostname: string;
   /** certificates the PKI directory got in this run */
   issued: string[];
+  /** credentials Terraform would have made that this config goes without (their variable) */
+  withoutSecrets: string[];
 }
 
 export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): string {
@@ -62,6 +66,7 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
   // machines of a group the cloud scales are named by the cloud, as on the Terraform path
   const cloud = cloudOf(cluster.config);
   const cloudNamed = cloud.namesPoolMachines && opts.target.role === "worker";
+  const withoutSecrets = new Set<string>();
   const values: NodeValues = {
     ...(cloudNamed ? {} : { hostname }),
     pem: (name, kind) => {
@@ -78,9 +83,14 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
     encryptionKey,
     apiEndpoints: { ips: opts.publicAddresses ?? [], names: [] },
     addonSecret: (name) => {
-      const v = process.env[secretEnv(name)];
-      if (!v) throw new UserError(`this master's addons need ${secretEnv(name)} in the environment (${ADDON_SECRETS[name].description})`);
-      return v;
+      const v = opts.secrets?.[name] ?? process.env[secretEnv(name)];
+      if (v) return jsonInner(v);
+      // a credential Terraform makes: the rendered master goes without it (render says so)
+      if (ADDON_SECRETS[name].source === "cloud") {
+        withoutSecrets.add(secretEnv(name));
+        return undefined;
+      }
+      throw new UserError(`this master's addons need ${secretEnv(name)} in the environment (${ADDON_SECRETS[name].description})`);
     },
     volume: (purpose) =>
       purpose === "etcd-data"
@@ -88,5 +98,5 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
         : (opts.logsDevice ?? cloud.devices.renderDefaults.logs),
   };
   const config = renderLocal(buildNode(cluster, opts.target, values));
-  return { config: opts.wrapped ? wrapConfig(config) : config, hostname, issued };
+  return { config: opts.wrapped ? wrapConfig(config) : config, hostname, issued, withoutSecrets: [...withoutSecrets] };
 }

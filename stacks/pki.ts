@@ -41,6 +41,8 @@ export class TerraformPki {
     cluster: Cluster,
     publicIps: string[],
     publicNames: string[] = [],
+    /** the credentials the cloud's stack makes for addons (an expression each, called on first use) */
+    private readonly cloudSecrets: Partial<Record<AddonSecret, () => string>> = {},
   ) {
     this.apiEndpoints = {
       ips: publicIps.map((e) => new Deferred(e, 15, "a public address of the API", "base64")),
@@ -133,21 +135,36 @@ export class TerraformPki {
   }
 
   /**
-   * A credential an addon needs, as a sensitive Terraform variable (TF_VAR_<name> at apply time):
-   * it reaches the masters' configs through state, never the synthesized JSON.
+   * A credential an addon needs: a sensitive Terraform variable (TF_VAR_<name> at apply time), or
+   * what the cloud's stack makes. Either reaches the masters' configs through state, never the
+   * synthesized JSON.
    */
   addonSecret(name: AddonSecret): Deferred {
     let d = this.addonSecrets.get(name);
     if (!d) {
       const s = ADDON_SECRETS[name];
-      const v = new TerraformVariable(this.stack, s.variable, {
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        description: s.description,
-        validation: [{ condition: `\${can(regex("${s.pattern}", var.${s.variable}))}`, errorMessage: s.refused }],
-      });
-      d = new Deferred(v.stringValue, s.maxLength, s.description, "base64");
+      let value: string;
+      if (s.source === "variable") {
+        const v = new TerraformVariable(this.stack, s.variable, {
+          type: "string",
+          sensitive: true,
+          nullable: false,
+          description: s.description,
+          validation: [{ condition: `\${can(regex("${s.pattern}", var.${s.variable}))}`, errorMessage: s.refused }],
+        });
+        value = v.stringValue;
+      } else {
+        const make = this.cloudSecrets[name];
+        if (!make) throw new Error(`this cloud's stack makes no ${name}`);
+        value = make();
+      }
+      // JSON-escaped: the value lands inside a JSON string (bootstrap/addons/secrets.ts)
+      d = new Deferred(
+        Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(value), Fn.rawString('"')), Fn.rawString('"')),
+        s.maxLength * 2,
+        s.description,
+        "base64",
+      );
       this.addonSecrets.set(name, d);
     }
     return d;

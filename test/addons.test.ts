@@ -11,12 +11,28 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { addonBundle, type BundleFile, bundleText, fillSecrets, secretPlaceholder } from "../bootstrap/addons/bundle";
+import { addonBundle, type BundleFile, bundleText, fillSecrets } from "../bootstrap/addons/bundle";
+import { secretPlaceholder } from "../bootstrap/addons/secrets";
 import { GATEWAY_API, GATEWAY_API_FILES, gatewayApiFile } from "../bootstrap/addons/gateway-api";
 import { renderNode } from "../bootstrap/render";
-import { CHARTS, chartDefaults, mergeValues, valuesValidator } from "../clusters/model/addons";
+import { type AddonName, CHARTS, chartDefaults, mergeValues, valuesValidator } from "../clusters/model/addons";
+import { chartPin } from "../clusters/model/addon-rules";
 import type { Cluster } from "../clusters/model/load";
-import { awsCluster, bakedDemoCluster, type Changes, demoCluster, demoYaml, ROOT, synthText, tmp } from "./helpers/clusters";
+import {
+  awsCluster,
+  awsYaml,
+  bakedDemoCluster,
+  bakedDemoYaml,
+  type Changes,
+  demoCluster,
+  demoYaml,
+  ROOT,
+  resourcesOf,
+  synthJson,
+  synthText,
+  tmp,
+} from "./helpers/clusters";
+import { servedConfigFile, TF_ADDON_VALUES } from "./helpers/tf-values";
 import { ignitionApply } from "./helpers/ignition";
 import { slipway } from "./helpers/run";
 
@@ -106,13 +122,16 @@ describe("addons: every generated object validates against its real schema", () 
       const items = allItems(cluster);
       expect(items.length).toBeGreaterThan(5);
       // core kinds: bundleText validated them with kubernetes-models; custom kinds here
-      for (const i of items.filter((x) => !["v1", "apps/v1", "rbac.authorization.k8s.io/v1"].includes(x.apiVersion)))
+      for (const i of items.filter((x) => !["v1", "apps/v1", "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1"].includes(x.apiVersion)))
         expect(crdErrors(i), `${i.kind} ${i.metadata.name}`).toEqual([]);
+      expect(helmCharts(cluster).map((h) => h.metadata.name)).toEqual(
+        ["cloud-controller", "storage", "tls", "ingress", "metrics-server"].map((n) => `slipway-${n}`),
+      );
       for (const h of helmCharts(cluster)) {
-        const name = h.metadata.name.replace(/^slipway-/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof typeof CHARTS;
-        const pin = CHARTS[name];
+        const name = h.metadata.name.replace(/^slipway-/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as AddonName;
+        const pin = chartPin(cluster.config, name);
         expect(h.spec).toMatchObject({ chart: pin.chart, version: pin.version, targetNamespace: pin.namespace, failurePolicy: "abort" });
-        if ("schema" in pin) {
+        if (pin.schema) {
           const v = valuesValidator(pin.schema);
           // as Helm checks them: over the chart's own values.yaml
           expect(v(mergeValues(chartDefaults(pin.schema), parse(String(h.spec?.valuesContent)))), JSON.stringify(v.errors)).toBe(true);
@@ -231,7 +250,7 @@ describe("addons: what they do", () => {
     // without dns: HTTP-01 only, and no token anywhere
     const plain = allItems(demoCluster()).filter((i) => i.kind === "ClusterIssuer");
     expect(((plain[0] as Item).spec as { acme: { solvers: unknown[] } }).acme.solvers).toHaveLength(1);
-    expect(allItems(demoCluster()).some((i) => i.kind === "Secret")).toBe(false);
+    expect(allItems(demoCluster()).some((i) => i.kind === "Secret" && i.metadata.name === "cloudflare-dns01")).toBe(false);
     // cert-manager runs with its Gateway API support and keeps its CRDs
     expect(chartValues(demoCluster(), "slipway-tls")).toMatchObject({
       crds: { enabled: true, keep: true },
@@ -267,7 +286,7 @@ describe("addons: what they do", () => {
   });
 
   it("each addon turns off with one line; with all off, masters carry neither bundle nor unit", async () => {
-    const off = demoCluster([[["addons"], { ingress: false, tls: false, metricsServer: false }]]);
+    const off = demoCluster([[["addons"], { ingress: false, tls: false, cloudController: false, storage: false, metricsServer: false }]]);
     expect(addonBundle(off)).toEqual([]);
     const t = tmp("slipway-addons-off-");
     try {
@@ -308,8 +327,9 @@ describe("addons: bad values, one line each", () => {
     [
       "an unknown addon",
       [[["addons", "monitor"], true]],
-      /addons\.monitor: unknown field "monitor"; allowed here: ingress, metricsServer, tls$/,
+      /addons\.monitor: unknown field "monitor"; allowed here: cloudController, ingress, metricsServer, storage, tls$/,
     ],
+
     ["a wildcard without dns", [[["addons", "tls"], { wildcard: true }]], /addons\.tls\.wildcard: needs dns:/],
     [
       "DNS-01 with configs inline in user_data",
@@ -332,6 +352,148 @@ describe("addons: bad values, one line each", () => {
   });
 });
 
+describe("addons: the cloud glue", () => {
+  it("the cloud controllers install first, as bootstrap charts on the masters' host network", () => {
+    for (const c of [demoCluster(), awsCluster()]) {
+      const [first] = helmCharts(c);
+      expect(first?.metadata.name).toBe("slipway-cloud-controller");
+      expect(first?.spec?.bootstrap).toBe(true);
+    }
+    const occm = chartValues(demoCluster(), "slipway-cloud-controller");
+    expect(occm).toEqual({
+      secret: { enabled: true, create: false, name: "cloud-config" },
+      enabledControllers: ["cloud-node", "cloud-node-lifecycle"],
+      dnsPolicy: "Default",
+      extraVolumes: [],
+      extraVolumeMounts: [],
+      cluster: { name: "demo" },
+    });
+    const lb = chartValues(demoCluster([[["addons", "cloudController"], { loadBalancers: true }]]), "slipway-cloud-controller");
+    expect(lb.enabledControllers).toContain("service");
+    const ccm = chartValues(awsCluster(), "slipway-cloud-controller") as {
+      image: { tag: string };
+      args: string[];
+      hostNetworking: boolean;
+    };
+    // the controller's release line follows the cluster's Kubernetes minor
+    expect(ccm.image.tag).toMatch(new RegExp(`^v${awsCluster().config.kubernetes.version.split(".").slice(0, 2).join("\\.")}\\.`));
+    expect(ccm.hostNetworking).toBe(true);
+    expect(ccm.args).toEqual(expect.arrayContaining(["--cloud-provider=aws", "--cluster-name=demo-aws", "--configure-cloud-routes=false"]));
+    expect(ccm.args.find((a) => a.startsWith("--controllers="))).toBe("--controllers=cloud-node,cloud-node-lifecycle");
+  });
+
+  it("storage: one default StorageClass that binds in the pod's zone and can grow (gp3 encrypted on AWS), and one that keeps its volumes", () => {
+    for (const [c, provisioner, params] of [
+      [demoCluster([[["openstack", "volumeType"], "ssd"]]), "cinder.csi.openstack.org", { type: "ssd" }],
+      [awsCluster(), "ebs.csi.aws.com", { type: "gp3", encrypted: "true" }],
+    ] as const) {
+      const classes = allItems(c).filter((i) => i.kind === "StorageClass");
+      expect(classes).toHaveLength(2);
+      for (const sc of classes)
+        expect(sc).toMatchObject({
+          provisioner,
+          volumeBindingMode: "WaitForFirstConsumer",
+          allowVolumeExpansion: true,
+          parameters: params,
+        });
+      const defaults = classes.filter((sc) => sc.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
+      expect(defaults.map((d) => String((d as Item).reclaimPolicy))).toEqual(["Delete"]);
+      expect(classes.map((sc) => String((sc as Item).reclaimPolicy)).sort()).toEqual(["Delete", "Retain"]);
+    }
+    const noDefault = allItems(demoCluster([[["addons", "storage"], { defaultClass: false }]])).filter((i) => i.kind === "StorageClass");
+    expect(noDefault.some((sc) => sc.metadata.annotations)).toBe(false);
+    expect(chartValues(demoCluster(), "slipway-storage")).toMatchObject({
+      secret: { enabled: true, create: false, hostMount: false, name: "cloud-config" },
+      storageClass: { enabled: false },
+    });
+    expect(chartValues(awsCluster(), "slipway-storage")).toMatchObject({
+      controller: { region: "eu-central-1" },
+      node: { hostNetwork: true },
+      awsAccessSecret: { name: "aws-secret" },
+    });
+  });
+
+  it("OpenStack: one application credential with the file's roles, not unrestricted; cloud.conf reaches the masters through state, its secret JSON-escaped", () => {
+    const tf = synthJson(bakedDemoCluster());
+    const cred = resourcesOf(tf, "openstack_identity_application_credential_v3").cloud_controllers;
+    expect(cred).toMatchObject({ roles: ["member"], unrestricted: false });
+    const text = JSON.stringify(tf);
+    expect(text).not.toContain(TF_ADDON_VALUES["openstack_identity_application_credential_v3.cloud_controllers.secret"]);
+    const file = servedConfigFile(tf, "config_demo-master-0", "/etc/kubernetes/addons/25-secret-cloud-config.json");
+    const secret = (JSON.parse(file) as { items: { stringData: Record<string, string> }[] }).items[0]?.stringData["cloud.conf"] ?? "";
+    expect(secret).toContain(
+      `application-credential-secret=${TF_ADDON_VALUES["openstack_identity_application_credential_v3.cloud_controllers.secret"]}\n`,
+    );
+    expect(secret).toMatch(/^\[Global\]\nauth-url=https:\/\/keystone\.example\.com:5000\/v3\nregion=RegionOne\n/);
+    expect(secret).toContain("[LoadBalancer]\nenabled=false\n");
+  });
+
+  it("AWS: the EBS CSI driver's key reaches the masters through state, JSON-escaped; workers' roles grant nothing", () => {
+    const tf = synthJson(awsCluster());
+    const file = servedConfigFile(tf, "config_demo-aws-master-0", "/etc/kubernetes/addons/25-secret-aws-secret.json");
+    const data = (JSON.parse(file) as { items: { metadata: { name: string }; stringData: Record<string, string> }[] }).items[0];
+    expect(data?.metadata.name).toBe("aws-secret");
+    expect(data?.stringData).toEqual({
+      key_id: TF_ADDON_VALUES["aws_iam_access_key.ebs_csi_key.id"],
+      access_key: TF_ADDON_VALUES["aws_iam_access_key.ebs_csi_key.secret"],
+    });
+    expect(JSON.stringify(tf)).not.toContain(TF_ADDON_VALUES["aws_iam_access_key.ebs_csi_key.secret"]);
+    expect(resourcesOf(tf, "aws_iam_role_policy")["role_pool-general_policy"]).toBeUndefined();
+  });
+
+  it("slipway render: a master goes without the credentials Terraform makes, and says so; given one, it lands JSON-escaped", async () => {
+    const t = tmp("slipway-addons-cloud-");
+    try {
+      const file = join(t.dir, "c.yaml");
+      writeFileSync(file, bakedDemoYaml());
+      const out = join(t.dir, "m.ign");
+      const args = ["render", file, "--role", "master", "--index", "0", "--pki", join(t.dir, "pki"), "--out", out];
+      const without = slipway(args, { env: { SLIPWAY_SECRET_OPENSTACK_CLOUD_CONFIG: "" } });
+      expect(without.code, without.stderr).toBe(0);
+      expect(without.stderr).toContain("without the cloud credentials Terraform makes (SLIPWAY_SECRET_OPENSTACK_CLOUD_CONFIG)");
+      expect(readFileSync(out, "utf8")).not.toContain("25-secret-cloud-config.json");
+      const conf = '[Global]\nauth-url=https://k.example.com/v3\napplication-credential-secret=a"b\\c</script>\n';
+      const withIt = slipway(args, { env: { SLIPWAY_SECRET_OPENSTACK_CLOUD_CONFIG: conf } });
+      expect(withIt.code, withIt.stderr).toBe(0);
+      ignitionApply(readFileSync(out, "utf8"), join(t.dir, "root"));
+      const written = JSON.parse(readFileSync(join(t.dir, "root", "etc/kubernetes/addons/25-secret-cloud-config.json"), "utf8"));
+      expect(written.items[0].stringData["cloud.conf"]).toBe(conf);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("roles are Keystone's: refused on AWS", () => {
+    const t = tmp("slipway-addons-roles-");
+    try {
+      const file = join(t.dir, "c.yaml");
+      writeFileSync(file, awsYaml([[["addons", "cloudController"], { roles: ["admin"] }]]));
+      const r = slipway(["validate", file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(
+        /addons\.cloudController\.roles: are Keystone roles, for OpenStack; on AWS the masters' instance role is used$/,
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("the EBS CSI chart's own schema checks an operator's values", () => {
+    const t = tmp("slipway-addons-ebs-");
+    try {
+      const file = join(t.dir, "c.yaml");
+      writeFileSync(file, awsYaml([[["addons", "storage"], { values: { controller: { replicaCount: "two" } } }]]));
+      const r = slipway(["validate", file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(
+        /addons\.storage\.values\.controller\.replicaCount: must be integer \(aws-ebs-csi-driver 2\.64\.0 values\.schema\.json\)$/,
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
 describe("addons: secrets only through Terraform state", () => {
   const TOKEN = "cfTokenThatMustNeverBePrinted_0123456789";
 
@@ -344,7 +506,7 @@ describe("addons: secrets only through Terraform state", () => {
       expect(text).toContain("var.cloudflare_dns01_token");
       expect(text).not.toContain(secretPlaceholder("cloudflare-dns01-token"));
     }
-    const file = addonBundle(demoCluster(DNS)).find((f) => f.secrets?.length);
+    const file = addonBundle(demoCluster(DNS)).find((f) => f.name === "25-secret-cloudflare-dns01.json");
     expect(bundleText(file as BundleFile)).toContain(secretPlaceholder("cloudflare-dns01-token"));
     expect(fillSecrets(bundleText(file as BundleFile), file?.secrets, () => TOKEN).join("")).toContain(`"api-token":"${TOKEN}"`);
     // without dns: no variable at all (nothing to ask the operator for)
@@ -377,7 +539,8 @@ describe("addons: secrets only through Terraform state", () => {
       const out = join(t.dir, "bundle");
       const written = slipway(["addons", file, "--out", out], { env: { TF_VAR_cloudflare_dns01_token: TOKEN } });
       expect(written.code, written.stderr).toBe(0);
-      expect(written.stderr).toContain("left out 25-secrets.json");
+      expect(written.stderr).toContain("left out 25-secret-cloudflare-dns01.json");
+      expect(written.stderr).toContain("left out 25-secret-cloud-config.json");
       const kust = parse(readFileSync(join(out, "kustomization.yaml"), "utf8")) as { resources: string[] };
       expect(kust.resources.slice(0, GATEWAY_API_FILES.length).every((r) => r.startsWith("https://raw.githubusercontent.com/"))).toBe(true);
       for (const r of kust.resources.filter((x) => !x.startsWith("https://"))) {

@@ -16,7 +16,7 @@ import { allowed, type Statement } from "./helpers/iam";
 import { awsCluster, resourcesOf, synthJson, synthText, tmp, type TfJson } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { ignitionValidate } from "./helpers/ignition";
-import { servedConfigFile, tfResolver, specSans } from "./helpers/tf-values";
+import { servedConfigFile, specSans, tfAddonSecrets, tfResolver } from "./helpers/tf-values";
 
 const res = resourcesOf;
 
@@ -150,21 +150,21 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     for (const o of Object.values(res(tf, "aws_s3_object"))) expect(o.server_side_encryption).toBe("AES256");
   });
 
-  it("gives each role least privilege: nothing for etcd, the cloud controller for masters, EBS CSI for each pool, and only its own configs", () => {
+  it("gives each role least privilege: nothing for etcd and workers, the cloud controller for masters, EBS CSI to the driver's own user, and only its own configs", () => {
     const policies = res(tf, "aws_iam_role_policy");
     expect(Object.keys(policies).sort()).toEqual([
       "role_etcd_configs",
       "role_master_configs",
       "role_master_policy",
       "role_pool-arm_configs",
-      "role_pool-arm_policy",
       "role_pool-general_configs",
-      "role_pool-general_policy",
     ]);
+    expect(res(tf, "aws_iam_user").ebs_csi).toMatchObject({ name: "demo-aws-ebs-csi" });
+    expect(res(tf, "aws_iam_access_key").ebs_csi_key).toMatchObject({ user: "${aws_iam_user.ebs_csi.name}" });
     const doc = (id: string) =>
       JSON.parse(String(policies[id]?.policy)) as { Statement: { Action: string[]; Resource: unknown; Condition?: unknown }[] };
     expect(doc("role_master_policy").Statement[0]?.Action).toContain("elasticloadbalancing:RegisterTargets");
-    const csi = doc("role_pool-general_policy").Statement;
+    const csi = (JSON.parse(String(res(tf, "aws_iam_user_policy").ebs_csi_policy?.policy)) as ReturnType<typeof doc>).Statement;
     expect(csi.find((s) => s.Action.includes("ec2:DeleteVolume"))?.Condition).toEqual({
       StringLike: { "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" },
     });
@@ -187,10 +187,16 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     });
   });
 
-  it("lets no role touch an etcd member's data volume: a worker's EBS CSI rights end at the driver's own tag", () => {
+  it("lets nothing touch an etcd member's data volume: the EBS CSI driver's rights end at its own tag, workers have none", () => {
     const policies = res(tf, "aws_iam_role_policy");
     const statements = (id: string) => (policies[id] ? JSON.parse(String(policies[id].policy)).Statement : []) as Statement[];
-    const roles = { etcd: [] as Statement[], master: statements("role_master_policy"), worker: statements("role_pool-general_policy") };
+    const driver = JSON.parse(String(res(tf, "aws_iam_user_policy").ebs_csi_policy?.policy)).Statement as Statement[];
+    const roles = {
+      etcd: [] as Statement[],
+      master: statements("role_master_policy"),
+      worker: statements("role_pool-general_policy"),
+      driver,
+    };
     const volumes = Object.values(res(tf, "aws_ebs_volume"));
     expect(volumes.length).toBe(3);
     const etcdVolume = { arn: "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0etcd", tags: volumes[0]?.tags as Record<string, string> };
@@ -202,8 +208,10 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     // nor re-tag it to make it the driver's
     for (const [role, s] of Object.entries(roles))
       expect(allowed(s, { action: "ec2:CreateTags", resources: [etcdVolume], context: {} }), role).toBe(role === "master");
+    // workers themselves may do nothing with volumes
+    expect(allowed(roles.worker, { action: "ec2:AttachVolume", resources: [csiVolume, instance] })).toBe(false);
     // what the driver does need, it may
-    const w = roles.worker;
+    const w = roles.driver;
     expect(allowed(w, { action: "ec2:AttachVolume", resources: [csiVolume, instance] })).toBe(true);
     expect(allowed(w, { action: "ec2:DeleteVolume", resources: [csiVolume] })).toBe(true);
     expect(
@@ -242,7 +250,14 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
       };
       const master = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-master-1"]?.content), resolve("demo-aws-master-1"));
       expect(master).toBe(
-        (await renderNode(cluster, { target: { role: "master", index: 1 }, pkiDir: t.dir, publicAddresses: PUBLIC })).config,
+        (
+          await renderNode(cluster, {
+            target: { role: "master", index: 1 },
+            pkiDir: t.dir,
+            publicAddresses: PUBLIC,
+            secrets: tfAddonSecrets(cluster),
+          })
+        ).config,
       );
       const etcd = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-etcd-2"]?.content), resolve("demo-aws-etcd-2"));
       expect(etcd).toBe((await renderNode(cluster, { target: { role: "etcd", index: 2 }, pkiDir: t.dir })).config);

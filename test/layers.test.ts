@@ -1,6 +1,6 @@
 // The layers of the tree, and the one direction imports may flow in:
 //
-//   model      clusters/model/ and every cloud's descriptor (stacks/<cloud>/cloud.ts)
+//   model      clusters/model/ and every cloud's descriptor (stacks/<cloud>/cloud.ts, its addons cloud-addons.ts)
 //   bootstrap  bootstrap/   (node configs)         images/  (the image builder)
 //   stacks     stacks/      (CDKTF)
 //   bin        bin/         (the CLI)
@@ -24,7 +24,7 @@ const MAY_IMPORT: Record<Layer, Layer[]> = {
 };
 
 function layerOf(file: string): Layer | undefined {
-  if (file.startsWith("clusters/model/") || /^stacks\/[^/]+\/cloud\.ts$/.test(file)) return "model";
+  if (file.startsWith("clusters/model/") || /^stacks\/[^/]+\/cloud(-addons)?\.ts$/.test(file)) return "model";
   for (const l of ["bootstrap", "images", "stacks", "bin"] as const) if (file.startsWith(`${l}/`)) return l;
   return undefined;
 }

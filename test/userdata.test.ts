@@ -12,7 +12,7 @@ import type { Cluster } from "../clusters/model/load";
 import { demoCluster, synthJson, synthText, tmp } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { applyOffline } from "./helpers/terraform";
-import { tfResolver } from "./helpers/tf-values";
+import { tfAddonSecrets, tfResolver } from "./helpers/tf-values";
 import { decodeDataUrl, ignitionApply, ignitionValidate, withMirroredSources } from "./helpers/ignition";
 import { serveSysext } from "./helpers/sysext-server";
 
@@ -55,7 +55,7 @@ describe("user_data on the Terraform path", () => {
         : unwrapConfig(evalTemplate(instances[resource]?.user_data ?? "", resolve));
       if (!object) expect(ignitionValidate(evalTemplate(instances[resource]?.user_data ?? "", resolve)).ok).toBe(true);
       expect(ignitionValidate(inner)).toEqual({ ok: true, output: "" });
-      const rendered = await renderNode(cluster, { target, pkiDir, publicAddresses: PUBLIC });
+      const rendered = await renderNode(cluster, { target, pkiDir, publicAddresses: PUBLIC, secrets: tfAddonSecrets(cluster) });
       expect(rendered.hostname).toBe(hostname);
       // byte for byte: Terraform percent-encodes exactly as render does
       expect(inner).toBe(rendered.config);

@@ -4,8 +4,9 @@
 //   00-gateway-api-*.yaml  the Gateway API CRDs (downloaded by Ignition, SHA-512 checked): before
 //                          cert-manager, which crash-loops without the v1 Gateway kinds
 //   10-namespaces.json     each addon's namespace, with the Pod Security level its pods need
+//   15-storage.json        the StorageClasses of the cloud's CSI driver
 //   20-helm-controller.json  the controller that turns HelmCharts into Helm installs
-//   25-secrets.json        credentials from Terraform state (only in the masters' configs)
+//   25-secret-*.json       credentials from Terraform state (only in the masters' configs)
 //   30-charts.json         one HelmChart per addon that is on
 //   40-routes.json         the HTTP → HTTPS redirect on the shared Gateway
 //   50-issuers.json        Let's Encrypt ClusterIssuers, once cert-manager's chart made its CRDs
@@ -13,13 +14,15 @@
 // A file whose kinds do not exist yet is applied again until they do; the rest is plain
 // server-side apply, once per version — an operator's later change is never reverted.
 // `slipway addons` prints the same bundle (secrets shown as the variable they come from).
-import { CHARTS, wildcardTls } from "../../clusters/model/addons";
+import { ADDON_NAMES, CHARTS, wildcardTls } from "../../clusters/model/addons";
 import type { Cluster } from "../../clusters/model/load";
 import type { AddonSecret } from "../node";
 import { type KubeObject, helmChart, helmControllerObjects, namespace } from "./charts";
+import { cloudControllerValues, cloudSecrets, storageClasses, storageValues } from "./cloud";
 import { GATEWAY_API_FILES, gatewayApiUrl } from "./gateway-api";
 import { GATEWAY, ingressValues, redirectRoute } from "./ingress";
 import { metricsValues } from "./metrics";
+import { secretPlaceholder } from "./secrets";
 import { CLOUDFLARE_SECRET, clusterIssuers, tlsValues } from "./tls";
 
 type Obj = KubeObject | { validate(): void; toJSON(): unknown };
@@ -36,14 +39,11 @@ export interface BundleFile {
 
 export const ADDONS_DIR = "/etc/kubernetes/addons";
 
-/** The placeholder a secret's value takes in a bundle file until the caller fills it in. */
-export const secretPlaceholder = (name: AddonSecret): string => `@@slipway-secret:${name}@@`;
-
 /** The cluster's bundle, in apply order; empty when every addon is off. */
 export function addonBundle(cluster: Cluster): BundleFile[] {
   const { config } = cluster;
   const a = config.addons;
-  if (!a.ingress.enabled && !a.tls.enabled && !a.metricsServer.enabled) return [];
+  if (ADDON_NAMES.every((n) => !a[n].enabled)) return [];
   const files: BundleFile[] = [];
   // cert-manager's Gateway API support needs the kinds even when the ingress is off
   if (a.ingress.enabled || a.tls.enabled)
@@ -55,11 +55,13 @@ export function addonBundle(cluster: Cluster): BundleFile[] {
   if (a.ingress.enabled) namespaces.push(namespace(CHARTS.ingress.namespace, "privileged"));
   if (a.tls.enabled) namespaces.push(namespace(CHARTS.tls.namespace));
   if (namespaces.length) files.push({ name: "10-namespaces.json", objects: namespaces });
+  if (a.storage.enabled) files.push({ name: "15-storage.json", objects: storageClasses(config) });
   files.push({ name: "20-helm-controller.json", objects: helmControllerObjects() });
 
+  for (const s of cloudSecrets(config)) files.push({ name: `25-secret-${s.name}.json`, objects: [s.object], secrets: s.secrets });
   if (wildcardTls(config))
     files.push({
-      name: "25-secrets.json",
+      name: "25-secret-cloudflare-dns01.json",
       objects: [
         {
           apiVersion: "v1",
@@ -73,6 +75,10 @@ export function addonBundle(cluster: Cluster): BundleFile[] {
     });
 
   const charts: Obj[] = [];
+  // the cloud's controller first: nothing else schedules before it initialized the nodes
+  if (a.cloudController.enabled)
+    charts.push(helmChart(config, "cloudController", { values: cloudControllerValues(config), bootstrap: true }));
+  if (a.storage.enabled) charts.push(helmChart(config, "storage", { values: storageValues(config) }));
   if (a.tls.enabled) charts.push(helmChart(config, "tls", { values: tlsValues() }));
   if (a.ingress.enabled) charts.push(helmChart(config, "ingress", { values: ingressValues(config) }));
   if (a.metricsServer.enabled) charts.push(helmChart(config, "metricsServer", { values: metricsValues() }));
@@ -81,7 +87,8 @@ export function addonBundle(cluster: Cluster): BundleFile[] {
   const redirect = a.ingress.enabled ? redirectRoute(config) : undefined;
   if (redirect) files.push({ name: "40-routes.json", objects: [redirect] });
   if (a.tls.enabled) files.push({ name: "50-issuers.json", objects: clusterIssuers(config, GATEWAY) });
-  return files;
+  // the masters apply them in the order of their names
+  return files.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
 const isTyped = (o: Obj): o is { validate(): void; toJSON(): unknown } => typeof (o as { validate?: unknown }).validate === "function";

@@ -8,7 +8,8 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { stringify } from "yaml";
-import { type AddonName, CHARTS, type ChartPin, mergeValues } from "../../clusters/model/addons";
+import { type AddonName, type ChartPin, mergeValues } from "../../clusters/model/addons";
+import { chartPin } from "../../clusters/model/addon-rules";
 import type { ClusterConfig } from "../../clusters/model/schema";
 import { API_LB_PORT } from "../../clusters/model/ports";
 import { IMAGES, imageRef } from "../versions";
@@ -104,7 +105,7 @@ export interface ChartOptions {
 
 /** The chart of an addon as it is installed: the pin, or the operator's version over it. */
 export function chartOf(config: ClusterConfig, name: AddonName): ChartPin {
-  const pin: ChartPin = CHARTS[name];
+  const pin = chartPin(config, name);
   const version = config.addons[name].version;
   return version ? { ...pin, version } : pin;
 }

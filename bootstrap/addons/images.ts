@@ -2,11 +2,15 @@
 // mirroring images into a registry of their own needs the list). They are the charts' choice — by
 // tag, as each chart's values.yaml names them at its pinned version — and move with an operator's
 // addons.<name>.version or values.
-import { type AddonName, CHARTS } from "../../clusters/model/addons";
+import { ADDON_NAMES, type AddonName, type CHARTS } from "../../clusters/model/addons";
+import { chartPin } from "../../clusters/model/addon-rules";
+import { cloudOf } from "../../clusters/model/clouds";
 import type { ClusterConfig } from "../../clusters/model/schema";
 import type { ListedImage } from "../versions";
 
-const BY_CHART: Record<AddonName, { name: string; runs: string; ref: string }[]> = {
+type Listed = { name: string; runs: string; ref: string };
+
+const BY_CHART: Record<keyof typeof CHARTS, Listed[]> = {
   ingress: [
     { name: "nginx-gateway-fabric", runs: "the ingress's control plane (on masters)", ref: "ghcr.io/nginx/nginx-gateway-fabric:2.6.7" },
     {
@@ -23,18 +27,21 @@ const BY_CHART: Record<AddonName, { name: string; runs: string; ref: string }[]>
   metricsServer: [{ name: "metrics-server", runs: "resource metrics", ref: "registry.k8s.io/metrics-server/metrics-server:v0.8.1" }],
 };
 
+function listed(config: ClusterConfig, a: AddonName): Listed[] {
+  return a === "cloudController" || a === "storage" ? cloudOf(config).addons[a].images(config) : BY_CHART[a];
+}
+
 export function addonImages(config: ClusterConfig): ListedImage[] {
-  return (Object.keys(BY_CHART) as AddonName[])
-    .filter((a) => config.addons[a].enabled)
-    .flatMap((a) =>
-      BY_CHART[a].map((i) => ({
-        name: i.name,
-        runs: i.runs,
-        chart: CHARTS[a].chart,
-        image: {
-          ref: i.ref,
-          tagOnly: `the ${CHARTS[a].chart.split("/").pop()} chart's ${CHARTS[a].version} default; addons.${a}.values can pin a digest`,
-        },
-      })),
-    );
+  return ADDON_NAMES.filter((a) => config.addons[a].enabled).flatMap((a) => {
+    const pin = chartPin(config, a);
+    return listed(config, a).map((i) => ({
+      name: i.name,
+      runs: i.runs,
+      chart: pin.chart,
+      image: {
+        ref: i.ref,
+        tagOnly: `the ${pin.chart.split("/").pop()} chart's ${pin.version} default; addons.${a}.values can pin a digest`,
+      },
+    }));
+  });
 }

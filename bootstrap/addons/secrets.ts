@@ -1,16 +1,34 @@
-// The credentials addons take from outside the cluster. Each comes from the environment at apply
-// time as a sensitive Terraform variable (TF_VAR_<variable>), lives in state and in the masters'
-// configs (served from Swift/S3, never inline user_data: the model's rules see to that), and
-// reaches the cluster as a Secret the masters apply. `slipway render` reads the same variable
-// from its own environment. The pattern keeps each safe to embed in JSON and refuses a pasted
-// "Bearer …" or a quoted value with one clear line at plan time.
+// The credentials addons take from outside the cluster, each reaching it as a Secret the masters
+// apply (bundle file 25-secret-<name>.json) from their config — which is served from Swift/S3,
+// never inline user_data (the model's rules see to that for the one an operator gives).
+//
+//   variable: the operator gives it at apply time as a sensitive Terraform variable
+//             (TF_VAR_<variable>); `slipway render` reads the same variable from its environment.
+//   cloud:    Terraform makes it (an OpenStack application credential, an AWS access key) and it
+//             lives in state; `slipway render` cannot, so a rendered master goes without it
+//             (its cloud controllers then wait for the Secret) unless SLIPWAY_SECRET_<NAME> holds it.
+//
+// Every value lands inside a JSON string: whoever fills one in gives it JSON-escaped (Terraform:
+// jsonencode, stacks/pki.ts; render: JSON.stringify), so no value can break out of its string.
 import type { AddonSecret } from "../node";
 
-export const ADDON_SECRETS: Record<
-  AddonSecret,
-  { variable: string; description: string; pattern: string; maxLength: number; refused: string }
-> = {
+interface VariableSecret {
+  source: "variable";
+  variable: string;
+  description: string;
+  pattern: string;
+  maxLength: number;
+  refused: string;
+}
+interface CloudSecret {
+  source: "cloud";
+  description: string;
+  maxLength: number;
+}
+
+export const ADDON_SECRETS: Record<AddonSecret, VariableSecret | CloudSecret> = {
   "cloudflare-dns01-token": {
+    source: "variable",
     variable: "cloudflare_dns01_token",
     description:
       "Cloudflare API token with Zone:DNS:Edit on the cluster's zone, for cert-manager's DNS-01 (the ingress wildcard certificate)",
@@ -19,7 +37,33 @@ export const ADDON_SECRETS: Record<
     refused:
       "cloudflare_dns01_token must be a Cloudflare API token: 20 to 128 letters, digits, '_' and '-' (the token itself, without 'Bearer')",
   },
+  "openstack-cloud-config": {
+    source: "cloud",
+    description: "cloud.conf of the OpenStack cloud controller and Cinder CSI driver (an application credential Terraform makes)",
+    maxLength: 2048,
+  },
+  "aws-ebs-csi-key-id": { source: "cloud", description: "access key id of the EBS CSI driver's IAM user", maxLength: 128 },
+  "aws-ebs-csi-secret-key": { source: "cloud", description: "secret access key of the EBS CSI driver's IAM user", maxLength: 128 },
 };
 
-/** The environment variable `slipway render` and Terraform read a secret from. */
-export const secretEnv = (name: AddonSecret): string => `TF_VAR_${ADDON_SECRETS[name].variable}`;
+/** The environment variable `slipway render` reads a secret from. */
+export function secretEnv(name: AddonSecret): string {
+  const s = ADDON_SECRETS[name];
+  return s.source === "variable" ? `TF_VAR_${s.variable}` : `SLIPWAY_SECRET_${name.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/**
+ * A value as it goes inside a JSON string, escaped as Terraform's jsonencode escapes it (Go's
+ * encoder: also <, >, &, U+2028 and U+2029), so both paths write the same bytes.
+ */
+export const jsonInner = (value: string): string =>
+  JSON.stringify(value)
+    .slice(1, -1)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+
+/** The placeholder a secret's value takes in a bundle file until the caller fills it in (inside a JSON string). */
+export const secretPlaceholder = (name: AddonSecret): string => `@@slipway-secret:${name}@@`;

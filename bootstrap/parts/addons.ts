@@ -3,6 +3,7 @@
 // (scripts/kube-bootstrap.sh), under a record of its own (kube-system/slipway-addons), so that
 // waiting for an addon's CRDs never holds back what nodes need to join.
 import { ADDONS_DIR, addonBundle, bundleText, fillSecrets } from "../addons/bundle";
+import type { Text } from "../ignition/builder";
 import type { Part } from "../node";
 import { applyOnceUnit } from "./kube-bootstrap";
 
@@ -14,13 +15,19 @@ export const addonsPart: Part = {
     b.directory(ADDONS_DIR, 0o700);
     for (const f of files) {
       const path = `${ADDONS_DIR}/${f.name}`;
-      if (f.remote) b.remoteFile(path, f.remote.url, `sha512-${f.remote.sha512}`, 0o600);
-      else
-        b.file(
-          path,
-          fillSecrets(bundleText(f), f.secrets, (name) => ctx.values.addonSecret(name)),
-          { mode: 0o600 },
-        );
+      if (f.remote) {
+        b.remoteFile(path, f.remote.url, `sha512-${f.remote.sha512}`, 0o600);
+        continue;
+      }
+      const values = (f.secrets ?? []).map((name) => [name, ctx.values.addonSecret(name)] as const);
+      // a credential this path cannot know (a cloud's, when rendering): the Secret stays out
+      if (values.some(([, v]) => v === undefined)) continue;
+      const known = new Map(values);
+      b.file(
+        path,
+        fillSecrets(bundleText(f), f.secrets, (name) => known.get(name) as Text),
+        { mode: 0o600 },
+      );
     }
     applyOnceUnit(b, ctx, {
       name: "slipway-addons.service",

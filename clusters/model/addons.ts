@@ -11,7 +11,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import type { RuleSink } from "./cloud";
 import { dnsName } from "./grammar";
 import type { ClusterConfig } from "./schema";
 
@@ -59,7 +58,16 @@ export const CHARTS = {
   },
 } as const satisfies Record<string, ChartPin>;
 
-export type AddonName = keyof typeof CHARTS;
+/** The addons whose chart is the cloud's own: its descriptor pins it (CloudDescriptor.addons). */
+export type CloudAddonName = "cloudController" | "storage";
+export type AddonName = keyof typeof CHARTS | CloudAddonName;
+export const ADDON_NAMES: readonly AddonName[] = ["ingress", "tls", "cloudController", "storage", "metricsServer"];
+
+/**
+ * The credentials addons take from outside the cluster (bootstrap/addons/secrets.ts says where
+ * each comes from).
+ */
+export type AddonSecret = "cloudflare-dns01-token" | "openstack-cloud-config" | "aws-ebs-csi-key-id" | "aws-ebs-csi-secret-key";
 
 const chartVersion = z
   .string()
@@ -85,15 +93,13 @@ function addon<Own extends z.ZodRawShape>(name: AddonName, on: boolean, what: st
     values: values.optional(),
     ...own,
   });
-  const pin = CHARTS[name];
+  const p: ChartPin | undefined = name === "cloudController" || name === "storage" ? undefined : CHARTS[name];
+  const charts = p ? `${p.chart} ${p.version}${p.repo ? ` from ${p.repo}` : ""}` : "the cloud's own chart (`slipway addons` names it)";
   return z
     .union([z.boolean(), settings])
     .default(on)
     .transform((v) => settings.parse(typeof v === "boolean" ? { enabled: v } : v))
-    .describe(
-      `${what[0]?.toUpperCase()}${what.slice(1)}: ${pin.chart} ${pin.version}${"repo" in pin ? ` from ${pin.repo}` : ""}. ` +
-        `true or false, or its settings. Default: ${on ? "on" : "off"}.`,
-    );
+    .describe(`${what[0]?.toUpperCase()}${what.slice(1)}: ${charts}. true or false, or its settings. Default: ${on ? "on" : "off"}.`);
 }
 
 export const Addons = z
@@ -126,6 +132,25 @@ export const Addons = z
           "A wildcard certificate for dns.ingress through Cloudflare DNS-01 (needs dns:, and a token in TF_VAR_cloudflare_dns01_token at apply time). Default: true when dns: is set.",
         ),
     }),
+    cloudController: addon("cloudController", true, "the cloud controller manager (OpenStack's or AWS's), on the masters", {
+      loadBalancers: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Let Services of type LoadBalancer create the cloud's load balancers (Octavia; AWS NLB/ELB). Off: the ingress on the masters serves traffic and nothing buys a load balancer by accident.",
+        ),
+      roles: z
+        .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a Keystone role name such as member"))
+        .min(1)
+        .max(8)
+        .default(["member"])
+        .describe(
+          "(OpenStack) Keystone roles of the application credential Terraform makes for the cloud controller and the Cinder CSI driver: the project's member role by default (some clouds call it _member_).",
+        ),
+    }),
+    storage: addon("storage", true, "block storage for persistent volumes: Cinder CSI or EBS CSI", {
+      defaultClass: z.boolean().default(true).describe("Make Slipway's StorageClass (cinder, or gp3 on AWS) the cluster's default."),
+    }),
     metricsServer: addon("metricsServer", true, "metrics-server", {}),
   })
   .describe("What the cluster runs from its first boot, installed by the masters with no step after terraform apply.");
@@ -157,9 +182,12 @@ const compiled = new Map<string, Validate>();
 export function valuesValidator(schema: string): Validate {
   let v = compiled.get(schema);
   if (!v) {
-    const Ajv = (require("ajv") as typeof import("ajv")).default;
+    const json = JSON.parse(readFileSync(join(CHARTS_DIR, `${schema}.values.schema.json`), "utf8")) as { $schema?: string };
+    // the draft the schema says it is written in (the EBS CSI chart's is 2019-09)
+    const Ajv = (json.$schema?.includes("2019-09") ? require("ajv/dist/2019") : (require("ajv") as typeof import("ajv")))
+      .default as typeof import("ajv").default;
     const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
-    v = ajv.compile(JSON.parse(readFileSync(join(CHARTS_DIR, `${schema}.values.schema.json`), "utf8"))) as Validate;
+    v = ajv.compile(json) as Validate;
     compiled.set(schema, v);
   }
   return v;
@@ -208,33 +236,6 @@ export function valuesProblems(schema: string, own: Record<string, unknown>): { 
     const where = path.length > known ? ` at ${path.join(".")}` : "";
     return { path: path.slice(0, known), message: `${e.message ?? "is invalid"}${extra}${where} (the chart's values.schema.json)` };
   });
-}
-
-/**
- * The rules of the addons section that need more than one field. An operator's values are checked
- * on their own (what Slipway merges under them is checked by its tests: test/addons.test.ts).
- */
-export function addonRules(config: ClusterConfig, add: RuleSink): void {
-  const a = config.addons;
-  if (a.tls.enabled && a.tls.wildcard && !config.dns)
-    add(["addons", "tls", "wildcard"], "needs dns: (the wildcard is dns.ingress, proved to Let's Encrypt through Cloudflare DNS-01)");
-  if (a.ingress.enabled && a.ingress.hostnames.length > 0 && !a.tls.enabled)
-    add(
-      ["addons", "ingress", "hostnames"],
-      "are served over HTTPS with certificates from addons.tls, which is off; turn it on or remove them",
-    );
-  const seen = new Set<string>();
-  a.ingress.hostnames.forEach((h, i) => {
-    if (seen.has(h)) add(["addons", "ingress", "hostnames", i], `${h} is listed twice`);
-    seen.add(h);
-  });
-  for (const name of Object.keys(CHARTS) as AddonName[]) {
-    const settings = a[name];
-    const pin: ChartPin = CHARTS[name];
-    if (!settings.enabled || !settings.values || !pin.schema || (settings.version && settings.version !== pin.version)) continue;
-    for (const p of valuesProblems(pin.schema, settings.values))
-      add(["addons", name, "values", ...p.path], `${p.message.replace("the chart's", `${pin.chart.split("/").pop()} ${pin.version}`)}`);
-  }
 }
 
 /** Whether the ingress gets a wildcard certificate through Cloudflare DNS-01. */

@@ -7,7 +7,35 @@
 // model — never cdktf or a provider package. The cloud's stack itself is registered separately
 // (stacks/registry.ts).
 import type { z } from "zod";
+import type { AddonSecret, ChartPin } from "./addons";
 import type { CloudPlan } from "./placement";
+
+/** An image an addon's chart pulls at its default values (for `slipway images`). */
+export interface ChartImage {
+  name: string;
+  runs: string;
+  ref: string;
+}
+
+/** One of the cloud's own addons: its chart, the values Slipway sets, the images it pulls. */
+export interface CloudAddon<Config> {
+  chart: ChartPin;
+  values(config: Config): Record<string, unknown>;
+  images(config: Config): ChartImage[];
+}
+
+/** The cloud glue (bootstrap/addons/cloud.ts): its controller manager and its block storage. */
+export interface CloudAddons<Config> {
+  cloudController: CloudAddon<Config>;
+  storage: CloudAddon<Config> & {
+    /** the CSI driver's name, and the StorageClasses' base name ("cinder", "gp3") and parameters */
+    provisioner: string;
+    classBase: string;
+    parameters(config: Config): Record<string, string>;
+  };
+  /** the Secrets (kube-system) the glue reads, each data key filled with a credential Terraform makes */
+  secrets(config: Config): { name: string; data: Record<string, AddonSecret> }[];
+}
 
 export type RuleSink = (path: (string | number)[], message: string) => void;
 
@@ -61,6 +89,8 @@ export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
   joinNames(config: Config, plan: CloudPlan, pool: string): { names: string; subnets?: string[] };
   /** how the cloud's parts are called, for `slipway diagram` */
   picture(config: Config): CloudPicture;
+  /** its cloud controller manager and CSI driver, as addons */
+  addons: CloudAddons<Config>;
 }
 
 /** The cloud's words for what a diagram of the cluster shows. */

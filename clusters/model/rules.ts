@@ -1,7 +1,7 @@
 // Rules that need the whole (schema-valid) file at once, one function per concern; the cloud's
 // own rules come from its descriptor. Each reports problems with the field path they are about,
 // so the loader can point at the right line.
-import { addonRules } from "./addons";
+import { addonRules } from "./addon-rules";
 import type { RuleSink } from "./cloud";
 import { cloudOf } from "./clouds";
 import { type Cidr4, overlaps, parseCidr4 } from "./net";

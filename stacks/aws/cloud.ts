@@ -7,6 +7,7 @@ import type { CloudDescriptor } from "../../clusters/model/cloud";
 import { clusterSchema, etcdSchema, gib, mastersSchema, workersSchema } from "../../clusters/model/fragments";
 import { addressAt, parseCidr4, splitCidr } from "../../clusters/model/net";
 import { type CloudPlan, OFFSETS, place } from "../../clusters/model/placement";
+import { awsAddons } from "./cloud-addons";
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region such as eu-central-1");
 
@@ -103,6 +104,8 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
   ownFields: ["aws", "instanceType"],
 
   rules(config, add) {
+    if (config.addons.cloudController.roles.join() !== "member")
+      add(["addons", "cloudController", "roles"], "are Keystone roles, for OpenStack; on AWS the masters' instance role is used");
     // eight equal subnets (public and private per zone) of at least /24 each
     const nodes = parseCidr4(config.network.nodes);
     const part = nodes.size / AWS_SPLIT;
@@ -220,4 +223,5 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
       publicAddress: "Elastic IP",
     };
   },
+  addons: awsAddons,
 };

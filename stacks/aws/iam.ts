@@ -1,11 +1,14 @@
 // Instance profiles: least privilege for what runs on the machines. Masters may do what the AWS
-// cloud controller manager needs; workers what the EBS CSI driver needs (volumes only ever with
-// its own tags); etcd members nothing at all. Each worker pool has a role of its own, so a pool's
+// cloud controller manager needs; workers and etcd members nothing at all — the EBS CSI driver
+// has an IAM user of its own (volumes only ever with its own tags). Each worker pool has a role of its own, so a pool's
 // machines can read their pool's config object and no other pool's (its join token is the
 // pool's); each role may read its own config objects (configs.ts), and nothing else there.
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
+import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import type { TerraformStack } from "cdktf";
 import type { AwsClusterConfig } from "./cloud";
 
@@ -123,7 +126,33 @@ const EBS_CSI = [
   },
 ];
 
-export const rolePolicies = (g: IamGroup): object[] => (g === "etcd" ? [] : g === "master" ? CLOUD_CONTROLLER : EBS_CSI);
+/** The tag by which the cloud controller manager knows the cluster's instances and subnets. */
+export const clusterTag = (cluster: string): Record<string, string> => ({ [`kubernetes.io/cluster/${cluster}`]: "owned" });
+
+/**
+ * The EBS CSI controller's own IAM user and key (addons.storage on AWS): the controller is an
+ * ordinary pod, and pods reach no instance role — the metadata service answers one hop only and
+ * block-metadata drops pods' packets to it. The user may do exactly what the driver's policy
+ * allows (volumes it tagged itself); its key lives in state and reaches the cluster as the Secret
+ * kube-system/aws-secret (bootstrap/addons/cloud.ts). Made on first use.
+ */
+export function ebsCsiKey(stack: TerraformStack, config: AwsClusterConfig): () => IamAccessKey {
+  let key: IamAccessKey | undefined;
+  return () => {
+    if (key) return key;
+    const user = new IamUser(stack, "ebs_csi", { name: `${config.name}-ebs-csi`, path: "/slipway/" });
+    new IamUserPolicy(stack, "ebs_csi_policy", {
+      user: user.name,
+      name: "ebs-csi-driver",
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: EBS_CSI }),
+    });
+    key = new IamAccessKey(stack, "ebs_csi_key", { user: user.name });
+    return key;
+  };
+}
+
+// workers need no AWS rights of their own: the EBS CSI controller signs in as its own user (ebsCsiKey)
+export const rolePolicies = (g: IamGroup): object[] => (g === "master" ? CLOUD_CONTROLLER : []);
 
 export class InstanceRoles {
   readonly roles = new Map<IamGroup, IamRole>();
@@ -143,7 +172,7 @@ export class InstanceRoles {
       if (statements.length)
         new IamRolePolicy(stack, `role_${id}_policy`, {
           role: r.id,
-          name: g === "master" ? "cloud-controller-manager" : "ebs-csi-driver",
+          name: "cloud-controller-manager",
           policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
         });
       this.roles.set(g, r);

@@ -14,6 +14,7 @@ import type { ConfigStore } from "./configs";
 import type { IamGroup, InstanceRoles } from "./iam";
 import { type ClusterNetwork, subnetOf } from "./network";
 import type { SecurityGroups } from "./security";
+import { clusterTag } from "./iam";
 
 export const METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
 
@@ -61,7 +62,7 @@ export function fixedInstance(
     userDataReplaceOnChange: false,
     metadataOptions: METADATA_OPTIONS,
     rootBlockDevice: { volumeType: "gp3", volumeSize: config.aws.rootVolumeSize, encrypted: true, deleteOnTermination: true },
-    tags: { Name: node.name, "slipway-role": node.role },
+    tags: { Name: node.name, "slipway-role": node.role, ...clusterTag(config.name) },
     lifecycle: { ignoreChanges: ["ami", "user_data"] },
   });
 }

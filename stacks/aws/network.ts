@@ -14,6 +14,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn, type TerraformStack, Token } from "cdktf";
 import { OFFSETS, type Plan } from "../../clusters/model/plan";
 import type { AwsClusterConfig } from "./cloud";
+import { clusterTag } from "./iam";
 
 export interface ClusterNetwork {
   vpc: Vpc;
@@ -57,7 +58,7 @@ export function network(stack: TerraformStack, config: AwsClusterConfig, plan: P
       availabilityZone: zones[zone],
       // public-subnet machines without an Elastic IP still need egress (images)
       mapPublicIpOnLaunch: isPublic,
-      tags: { Name: `${name}-${kind}-${zone}`, [`kubernetes.io/role/${isPublic ? "elb" : "internal-elb"}`]: "1" },
+      tags: { Name: `${name}-${kind}-${zone}`, [`kubernetes.io/role/${isPublic ? "elb" : "internal-elb"}`]: "1", ...clusterTag(name) },
     });
     subnets.push(subnet);
     new Ec2SubnetCidrReservation(stack, `fixed_addresses_${kind}_${zone}`, {

@@ -12,6 +12,7 @@ import { terraformUserData } from "../userdata";
 import { aws } from "./cloud";
 import { type MachineContext, METADATA_OPTIONS, placeUserData } from "./machines";
 import { subnetOf } from "./network";
+import { clusterTag } from "./iam";
 
 export function workerPool(ctx: MachineContext, pool: PoolPlan) {
   const { cluster, config } = ctx;
@@ -58,7 +59,7 @@ export function workerPool(ctx: MachineContext, pool: PoolPlan) {
       ...(spec.logsVolumeSize ? [{ deviceName: "/dev/xvdb", ebs: encrypted(spec.logsVolumeSize) }] : []),
     ],
     tagSpecifications: [
-      { resourceType: "instance", tags: { Name: name, "slipway-role": "worker", "slipway-pool": pool.name } },
+      { resourceType: "instance", tags: { Name: name, "slipway-role": "worker", "slipway-pool": pool.name, ...clusterTag(config.name) } },
       { resourceType: "volume", tags: { Name: name } },
     ],
     updateDefaultVersion: true,

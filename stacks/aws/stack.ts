@@ -14,7 +14,7 @@ import { publicApi } from "./api";
 import type { AwsClusterConfig } from "./cloud";
 import { ConfigStore } from "./configs";
 import { etcdMembers } from "./etcd";
-import { InstanceRoles } from "./iam";
+import { ebsCsiKey, InstanceRoles } from "./iam";
 import { image } from "./image";
 import type { MachineContext } from "./machines";
 import { masters } from "./masters";
@@ -40,7 +40,11 @@ export class AwsClusterStack extends TerraformStack {
     const net = network(this, config, cluster.plan);
     const groups = securityGroups(this, config, net);
     const api = publicApi(this, config, cluster.plan, net);
-    const pki = new TerraformPki(this, { ...cluster, config }, api.addresses, api.names);
+    const csiKey = ebsCsiKey(this, config);
+    const pki = new TerraformPki(this, { ...cluster, config }, api.addresses, api.names, {
+      "aws-ebs-csi-key-id": () => csiKey().id,
+      "aws-ebs-csi-secret-key": () => csiKey().secret,
+    });
     const roles = new InstanceRoles(this, config);
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new KeyPair(this, "keypair", { keyName: config.name, publicKey: firstKey }) : undefined;

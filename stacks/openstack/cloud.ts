@@ -7,6 +7,7 @@ import { cloudName, clusterSchema, etcdSchema, gib, mastersSchema, text, workers
 import { wildcardTls } from "../../clusters/model/addons";
 import { addressAt, isIp, parseCidr4 } from "../../clusters/model/net";
 import { type CloudPlan, OFFSETS, place } from "../../clusters/model/placement";
+import { openstackAddons } from "./cloud-addons";
 
 /** Flavors are named by operators: letters, digits, . _ : + / - and inner spaces ("m1.large", "SCS-2V-4", "b2-7"). */
 const flavorName = z
@@ -212,4 +213,5 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
     volume: (gib) => `Cinder volume ${gib} GiB`,
     publicAddress: "floating IP",
   }),
+  addons: openstackAddons,
 };

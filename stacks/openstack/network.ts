@@ -15,6 +15,8 @@ export interface ClusterNetwork {
   /** depends_on target for anything that needs the subnet routed (floating IPs) */
   routerInterface: NetworkingRouterInterfaceV2;
   externalNetworkName: string;
+  /** the external network's id (where the cloud controller puts load balancers' floating IPs) */
+  externalNetworkId: string;
 }
 
 export function network(stack: TerraformStack, config: OpenstackClusterConfig, plan: Plan): ClusterNetwork {
@@ -48,5 +50,5 @@ export function network(stack: TerraformStack, config: OpenstackClusterConfig, p
     routerId: router.id,
     subnetId: subnet.id,
   });
-  return { network, subnet, routerInterface, externalNetworkName: os.externalNetwork };
+  return { network, subnet, routerInterface, externalNetworkName: os.externalNetwork, externalNetworkId: external.id };
 }

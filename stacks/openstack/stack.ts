@@ -10,6 +10,7 @@ import { TerraformPki } from "../pki";
 import { publicApi } from "./api";
 import { UserDataBudget } from "../userdata";
 import type { OpenstackClusterConfig } from "./cloud";
+import { cloudConfig } from "./cloud-glue";
 import { etcdMembers } from "./etcd";
 import { ComputeKeypairV2 } from "./gen/compute-keypair-v2";
 import { OpenstackProvider } from "./gen/provider";
@@ -41,7 +42,9 @@ export class OpenstackClusterStack extends TerraformStack {
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new ComputeKeypairV2(this, "keypair", { name: config.name, publicKey: firstKey }) : undefined;
     const api = publicApi(this, config, cluster.plan, net);
-    const pki = new TerraformPki(this, { ...cluster, config }, api.addresses);
+    const pki = new TerraformPki(this, { ...cluster, config }, api.addresses, [], {
+      "openstack-cloud-config": cloudConfig(this, config, net),
+    });
     const ctx: MachineContext = {
       stack: this,
       cluster,

@@ -1,8 +1,8 @@
 // Evaluates the Terraform template strings Slipway synthesizes for user_data, for tests: literal
 // text with `$${`/`%%{` escapes and `${ expression }` interpolations, where expressions use only
 // string literals, numbers, lists, references, a parenthesised division and the functions join,
-// replace, urlencode, base64decode, base64encode, base64gzip, sha256, sha512, substr, format (%s, %d)
-// and floor.
+// replace, urlencode, base64decode, base64encode, base64gzip, sha256, sha512, substr, format (%s, %d),
+// floor, jsonencode (of a string), trimprefix and trimsuffix; string literals may interpolate.
 // Anything else is an error, so a change in what synthesis emits cannot slip past unevaluated.
 // (Where the real terraform binary exists, test/userdata.test.ts also evaluates with it.)
 import { createHash } from "node:crypto";
@@ -59,6 +59,18 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   sha512: ([s]) => createHash("sha512").update(String(s), "utf8").digest("hex"),
   substr: ([s, offset, length]) => String(s).substr(Number(offset), Number(length)),
   floor: ([n]) => Math.floor(Number(n)),
+  // of a string, as Terraform's: JSON with <, > and & escaped as \u003c, \u003e, \u0026 (Go's encoder)
+  jsonencode: ([s]) => {
+    if (typeof s !== "string") throw new Error("jsonencode of a non-string is not expected");
+    return JSON.stringify(s)
+      .replace(/</g, "\\u003c")
+      .replace(/>/g, "\\u003e")
+      .replace(/&/g, "\\u0026")
+      .replace(/\u2028/g, "\\u2028")
+      .replace(/\u2029/g, "\\u2029");
+  },
+  trimprefix: ([s, p]) => (String(s).startsWith(String(p)) ? String(s).slice(String(p).length) : String(s)),
+  trimsuffix: ([s, p]) => (String(s).endsWith(String(p)) ? String(s).slice(0, String(s).length - String(p).length) : String(s)),
   format: ([spec, ...args]) => {
     let i = 0;
     return String(spec).replace(/%([sd%])/g, (_, c: string) => {
@@ -129,8 +141,18 @@ class Parser {
         const e = this.src[this.pos + 1];
         s += e === "n" ? "\n" : e === "t" ? "\t" : e === "r" ? "\r" : (e ?? "");
         this.pos += 2;
-      } else if (this.src.startsWith("${", this.pos)) throw new Error("nested interpolation is not expected");
-      else {
+      } else if (this.src.startsWith("$${", this.pos)) {
+        s += "${";
+        this.pos += 3;
+      } else if (this.src.startsWith("${", this.pos)) {
+        // a template inside a string literal: "[Global]\nauth-url=${local.keystone_url}…"
+        this.pos += 2;
+        const v = this.expr();
+        this.skipSpace();
+        if (this.src[this.pos++] !== "}") throw new Error(`expected } at ${this.pos - 1}`);
+        if (Array.isArray(v)) throw new Error("interpolation of a list");
+        s += String(v);
+      } else {
         s += c;
         this.pos++;
       }

@@ -1,9 +1,40 @@
 // What Terraform would fill in for the references in a node's user_data, taken from a local PKI:
 // certificates, keys, the join seed and rotation time, volume ids and each.key. Anything else is an
 // error.
+import type { AddonSecret } from "../../bootstrap/node";
+import type { Cluster } from "../../clusters/model/load";
+import { openstackCloudConf } from "../../stacks/openstack/cloud-addons";
 import type { LocalPki } from "../../bootstrap/pki/local";
 import { evalTemplate } from "./hcl-eval";
 import { decodeDataUrl } from "./ignition";
+
+/** Values the tests give what Terraform fills into the addons' Secrets. */
+export const TF_ADDON_VALUES: Readonly<Record<string, string>> = {
+  "var.cloudflare_dns01_token": "test-cloudflare-token-0123456789",
+  "openstack_identity_application_credential_v3.cloud_controllers.id": "0123456789abcdef0123456789abcdef",
+  "openstack_identity_application_credential_v3.cloud_controllers.secret": 'se"cr\\et\nwith <tricky> & quotes',
+  "local.keystone_url": "https://keystone.example.com:5000/v3",
+  "data.openstack_identity_auth_scope_v3.auth_scope.region": "RegionOne",
+  "aws_iam_access_key.ebs_csi_key.id": "AKIAIOSFODNN7EXAMPLE",
+  "aws_iam_access_key.ebs_csi_key.secret": 'wJalrXUtnFEMI/K7MDENG/bPxRfi"CYEXAMPLEKEY',
+};
+
+/** The addon credentials as Terraform fills them in with TF_ADDON_VALUES, for `renderNode`'s `secrets`. */
+export function tfAddonSecrets(cluster: Cluster): Partial<Record<AddonSecret, string>> {
+  const v = (ref: string) => TF_ADDON_VALUES[ref] as string;
+  const config = cluster.config;
+  return {
+    "cloudflare-dns01-token": v("var.cloudflare_dns01_token"),
+    "aws-ebs-csi-key-id": v("aws_iam_access_key.ebs_csi_key.id"),
+    "aws-ebs-csi-secret-key": v("aws_iam_access_key.ebs_csi_key.secret"),
+    "openstack-cloud-config": openstackCloudConf({
+      authUrl: v("local.keystone_url"),
+      region: (config.cloud === "openstack" && config.openstack.region) || v("data.openstack_identity_auth_scope_v3.auth_scope.region"),
+      credentialId: v("openstack_identity_application_credential_v3.cloud_controllers.id"),
+      credentialSecret: v("openstack_identity_application_credential_v3.cloud_controllers.secret"),
+    }),
+  };
+}
 
 export function tfResolver(
   pki: LocalPki,
@@ -29,8 +60,10 @@ export function tfResolver(
     if (ref === "random_password.join_seed.result") return pki.joinSeed;
     if (ref === "random_password.etcd_seed.result") return pki.etcdSeed;
     if (ref === "random_bytes.secrets_key.base64") return pki.encryptionKey;
-    // what an operator gives in TF_VAR_cloudflare_dns01_token
-    if (ref === "var.cloudflare_dns01_token") return "test-cloudflare-token-0123456789";
+    // what an operator gives in TF_VAR_cloudflare_dns01_token, and what the clouds make for the addons
+    // (with the characters that must stay inside their JSON string: quotes, backslashes, newlines)
+    const cloudMade = TF_ADDON_VALUES[ref];
+    if (cloudMade !== undefined) return cloudMade;
     if (ref === "time_rotating.join_period.unix") return String(Math.floor(rotated.getTime() / 1000));
     if (/^(openstack_blockstorage_volume_v3|aws_ebs_volume)\.etcd_\d+_data\.id$/.test(ref)) return volumes.data;
     if (/^openstack_blockstorage_volume_v3\.pool_[a-z0-9-]+_logs\[each\.key\]\.id$/.test(ref)) return volumes.logs;
@@ -66,7 +99,8 @@ export function servedConfigFile(
     const addresses = o.addresses ?? [];
     if (m) return addresses[(m[1] ?? m[2]) ? Number(m[1] ?? m[2]) : addresses.length - 1] ?? "";
     if (ref === "aws_lb.api_lb.dns_name") return o.lbName ?? "";
-    if (/^(tls_|random_|time_rotating|aws_ebs_volume|openstack_blockstorage|var\.)/.test(ref)) return "stand-in";
+    if (/^(tls_|random_|time_rotating|aws_ebs_volume|openstack_blockstorage)/.test(ref)) return "stand-in";
+    if (TF_ADDON_VALUES[ref] !== undefined) return TF_ADDON_VALUES[ref];
     throw new Error(`unexpected reference ${ref}`);
   });
   const file = (

@@ -4,6 +4,7 @@ Object.defineProperty(exports, 'computeInstanceV2', { get: function () { return 
 Object.defineProperty(exports, 'computeKeypairV2', { get: function () { return require('./compute-keypair-v2'); } });
 Object.defineProperty(exports, 'computeServergroupV2', { get: function () { return require('./compute-servergroup-v2'); } });
 Object.defineProperty(exports, 'computeVolumeAttachV2', { get: function () { return require('./compute-volume-attach-v2'); } });
+Object.defineProperty(exports, 'identityApplicationCredentialV3', { get: function () { return require('./identity-application-credential-v3'); } });
 Object.defineProperty(exports, 'lbListenerV2', { get: function () { return require('./lb-listener-v2'); } });
 Object.defineProperty(exports, 'lbLoadbalancerV2', { get: function () { return require('./lb-loadbalancer-v2'); } });
 Object.defineProperty(exports, 'lbMembersV2', { get: function () { return require('./lb-members-v2'); } });
@@ -21,6 +22,7 @@ Object.defineProperty(exports, 'networkingSubnetV2', { get: function () { return
 Object.defineProperty(exports, 'objectstorageContainerV1', { get: function () { return require('./objectstorage-container-v1'); } });
 Object.defineProperty(exports, 'objectstorageObjectV1', { get: function () { return require('./objectstorage-object-v1'); } });
 Object.defineProperty(exports, 'objectstorageTempurlV1', { get: function () { return require('./objectstorage-tempurl-v1'); } });
+Object.defineProperty(exports, 'dataOpenstackIdentityAuthScopeV3', { get: function () { return require('./data-openstack-identity-auth-scope-v3'); } });
 Object.defineProperty(exports, 'dataOpenstackImagesImageV2', { get: function () { return require('./data-openstack-images-image-v2'); } });
 Object.defineProperty(exports, 'dataOpenstackLbFlavorV2', { get: function () { return require('./data-openstack-lb-flavor-v2'); } });
 Object.defineProperty(exports, 'dataOpenstackNetworkingNetworkV2', { get: function () { return require('./data-openstack-networking-network-v2'); } });
