@@ -17,7 +17,7 @@
 import { ADDON_NAMES, CHARTS, wildcardTls } from "../../clusters/model/addons";
 import type { Cluster } from "../../clusters/model/load";
 import type { AddonSecret } from "../node";
-import { type KubeObject, helmChart, helmControllerObjects, namespace } from "./charts";
+import { type KubeObject, helmChart, helmControllerObjects, namespace, secretObject } from "./charts";
 import { cloudControllerValues, cloudSecrets, storageClasses, storageValues } from "./cloud";
 import { GATEWAY_API_FILES, gatewayApiUrl } from "./gateway-api";
 import { GATEWAY, ingressValues, redirectRoute } from "./ingress";
@@ -62,15 +62,7 @@ export function addonBundle(cluster: Cluster): BundleFile[] {
   if (wildcardTls(config))
     files.push({
       name: "25-secret-cloudflare-dns01.json",
-      objects: [
-        {
-          apiVersion: "v1",
-          kind: "Secret",
-          metadata: { name: CLOUDFLARE_SECRET.name, namespace: CHARTS.tls.namespace },
-          type: "Opaque",
-          stringData: { [CLOUDFLARE_SECRET.key]: secretPlaceholder("cloudflare-dns01-token") },
-        },
-      ],
+      objects: [secretObject(CLOUDFLARE_SECRET.name, CHARTS.tls.namespace, { [CLOUDFLARE_SECRET.key]: "cloudflare-dns01-token" })],
       secrets: ["cloudflare-dns01-token"],
     });
 

@@ -12,7 +12,9 @@ import { type AddonName, type ChartPin, mergeValues } from "../../clusters/model
 import { chartPin } from "../../clusters/model/addon-rules";
 import type { ClusterConfig } from "../../clusters/model/schema";
 import { API_LB_PORT } from "../../clusters/model/ports";
+import type { AddonSecret } from "../node";
 import { IMAGES, imageRef } from "../versions";
+import { secretPlaceholder } from "./secrets";
 
 /** A Kubernetes object as the bundle carries it: validated where a typed model exists. */
 export type KubeObject = {
@@ -31,6 +33,17 @@ export const ON_MASTERS = {
     { key: "node.cloudprovider.kubernetes.io/uninitialized", operator: "Exists" as const, effect: "NoSchedule" as const },
   ],
 };
+
+/** A Secret of credentials: each data key's value a placeholder a caller fills in (secrets.ts). */
+export function secretObject(name: string, namespace: string, data: Record<string, AddonSecret>): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace },
+    type: "Opaque",
+    stringData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, secretPlaceholder(v)])),
+  };
+}
 
 /** A namespace an addon installs into, with the Pod Security level its pods need. */
 export function namespace(name: string, podSecurity?: "privileged" | "baseline" | "restricted"): Namespace {

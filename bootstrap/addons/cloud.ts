@@ -12,8 +12,7 @@ import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { cloudOf } from "../../clusters/model/clouds";
 import type { ClusterConfig } from "../../clusters/model/schema";
 import type { AddonSecret } from "../node";
-import type { KubeObject } from "./charts";
-import { secretPlaceholder } from "./secrets";
+import { type KubeObject, secretObject } from "./charts";
 
 export const cloudControllerValues = (config: ClusterConfig) => cloudOf(config).addons.cloudController.values(config);
 export const storageValues = (config: ClusterConfig) => cloudOf(config).addons.storage.values(config);
@@ -47,13 +46,7 @@ export function cloudSecrets(config: ClusterConfig): { name: string; object: Kub
     .addons.secrets(config)
     .map((s) => ({
       name: s.name,
-      object: {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: { name: s.name, namespace: "kube-system" },
-        type: "Opaque",
-        stringData: Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, secretPlaceholder(v)])),
-      },
+      object: secretObject(s.name, "kube-system", s.data),
       secrets: [...new Set(Object.values(s.data))],
     }));
 }
