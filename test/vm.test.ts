@@ -150,6 +150,15 @@ async function localKeys(ip: string, prefix: string): Promise<string[]> {
   return out.split("\n").filter(Boolean);
 }
 
+/** Units that ended failed on a machine, less the allow-list. */
+async function failedUnits(name: string): Promise<string[]> {
+  const out = await sshOk(name, "systemctl list-units --failed --plain --no-legend --no-pager");
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0] as string)
+    .filter((u) => u && !(u in ALLOWED_FAILED));
+}
+
 async function dumpOnFailure(): Promise<void> {
   for (const name of lab?.vms.keys() ?? []) {
     const r = await lab.ssh(name, "systemctl --failed --no-legend; journalctl -b --no-pager -n 60", 30_000);
@@ -392,6 +401,30 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
   );
 
   step(
+    "the worker rode out the members' reboot, loss and replacement: its proxy still answers, no unit failed; then it stops",
+    async () => {
+      // after member 2 came back on a new volume (a new member id at the same address), the
+      // worker's proxy still reaches the cluster with the worker's own credentials
+      const key = `/slipway/nodes/${worker.name}`;
+      const r = await waitFor(
+        "the worker reads through its proxy",
+        async () => {
+          const g = await lab.ssh(worker.name, `/opt/slipway/bin/etcdctl get ${key} --print-value-only`, 60_000);
+          return g.code === 0 && g.stdout.trim() ? g.stdout.trim() : undefined;
+        },
+        5 * MIN,
+        10_000,
+      );
+      expect(JSON.parse(r)).toMatchObject({ hostname: worker.name, address: worker.ip });
+      expect(await failedUnits(worker.name), worker.name).toEqual([]);
+      // the coordinated reboots concern members only; four TCG guests on two cores slow every
+      // step, so the worker's part ends here
+      await lab.destroy(worker.name);
+    },
+    10 * MIN,
+  );
+
+  step(
     "coordinated reboots: two members asking at once reboot one after the other, never together",
     async () => {
       const pair = [members[0], members[1]] as (typeof members)[number][];
@@ -491,15 +524,11 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
   );
 
   step(
-    "no unit ends failed on any machine (allow-list: none)",
+    "no unit ends failed on the members either (allow-list: none)",
     async () => {
       const failed: Record<string, string[]> = {};
       for (const name of lab.vms.keys()) {
-        const out = await sshOk(name, "systemctl list-units --failed --plain --no-legend --no-pager");
-        const units = out
-          .split("\n")
-          .map((l) => l.trim().split(/\s+/)[0] as string)
-          .filter((u) => u && !(u in ALLOWED_FAILED));
+        const units = await failedUnits(name);
         if (units.length) failed[name] = units;
       }
       expect(failed).toEqual({});
