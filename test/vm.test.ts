@@ -122,10 +122,15 @@ async function quorum(timeoutMs: number): Promise<number> {
 function writer(prefix: string) {
   let stop = false;
   let n = 0;
+  /** when each write that succeeded was answered */
+  const times: number[] = [];
   const done = (async () => {
     while (!stop) {
       const r = await etcdctl(["put", `${prefix}/${String(n).padStart(4, "0")}`, `${Date.now()}`]);
-      if (r.code === 0) n++;
+      if (r.code === 0) {
+        n++;
+        times.push(Date.now());
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
     return n;
@@ -138,6 +143,7 @@ function writer(prefix: string) {
     get count() {
       return n;
     },
+    times,
   };
 }
 
@@ -227,6 +233,13 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
       lab.boot({ name: worker.name, ip: worker.ip, config: configs.get(worker.name) as string });
       await quorum(15 * MIN);
       console.log(`boot to quorum: ${((Date.now() - booted) / 1000).toFixed(0)} s`);
+      // where an emulated boot spends its time (for tuning the tier; not asserted)
+      const blame = await lab.ssh(
+        (members[0] as (typeof members)[number]).name,
+        "systemd-analyze; systemd-analyze blame | head -n 12",
+        60_000,
+      );
+      console.log(`${(members[0] as (typeof members)[number]).name}: ${blame.stdout}${blame.stderr}`);
 
       const ids = await memberIds();
       expect(Object.keys(ids).sort()).toEqual(members.map((m) => m.name));
@@ -305,43 +318,6 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
   );
 
   step(
-    "a member rebooted comes back as itself with its data, and has what was written while it was down",
-    async () => {
-      const m = members[1] as (typeof members)[number];
-      const ids = await memberIds();
-      const uuid = await volumeUuid(m.name);
-      const before = await bootId(m.name);
-      const w = writer("/drill/reboot");
-      await lab.ssh(m.name, "systemctl reboot", 20_000);
-      await waitFor("the member down", async () => ((await healthy(m.ip)) ? undefined : true), 5 * MIN, 2000);
-      const whileDown = w.count;
-      await waitFor(
-        "the member back",
-        async () => {
-          const b = await bootId(m.name);
-          return b && b !== before && (await healthy(m.ip)) ? true : undefined;
-        },
-        15 * MIN,
-      );
-      const writtenDown = w.count - whileDown;
-      const total = await w.stop();
-      expect(total, "writes went on while the member rebooted").toBeGreaterThan(0);
-      // …and some of them while it was down or coming back, not only before it went
-      expect(writtenDown, "writes succeeded while the member was away").toBeGreaterThan(0);
-      expect((await memberIds())[m.name], "same member id").toBe(ids[m.name]);
-      expect(await volumeUuid(m.name), "same volume, not formatted again").toBe(uuid);
-      expect(await sshOk(m.name, "journalctl -b -u etcd-data -o cat")).toMatch(/already has an ext4 filesystem; keeping its data/);
-      await waitFor(
-        "the member has every write",
-        async () => ((await localKeys(m.ip, "/drill/reboot/")).length === total ? true : undefined),
-        2 * MIN,
-      );
-      console.log(`reboot: ${total} writes during the drill, ${writtenDown}+ while ${m.name} was coming back`);
-    },
-    30 * MIN,
-  );
-
-  step(
     "instance loss: a new instance on the kept volume rejoins with its data; one on a new empty volume is removed and added again, never a fresh member under the old id",
     async () => {
       const m = members[2] as (typeof members)[number];
@@ -401,7 +377,7 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
   );
 
   step(
-    "the worker rode out the members' reboot, loss and replacement: its proxy still answers, no unit failed; then it stops",
+    "the worker rode out a member's loss and replacement (a new member id at the same address): its proxy still answers, no unit failed; then it stops",
     async () => {
       // after member 2 came back on a new volume (a new member id at the same address), the
       // worker's proxy still reaches the cluster with the worker's own credentials
@@ -425,10 +401,14 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
   );
 
   step(
-    "coordinated reboots: two members asking at once reboot one after the other, never together",
+    "coordinated reboots: two members asking at once reboot one after the other, never together, each back as itself with its data and every write made meanwhile",
     async () => {
       const pair = [members[0], members[1]] as (typeof members)[number][];
       const boots = Object.fromEntries(await Promise.all(pair.map(async (m) => [m.name, await bootId(m.name)] as const)));
+      const ids = await memberIds();
+      const uuids = Object.fromEntries(await Promise.all(pair.map(async (m) => [m.name, await volumeUuid(m.name)] as const)));
+      // writes go on through the cluster the whole time
+      const w = writer("/drill/reboot");
       // an update is installed on both (the emulated update engine reads this boot's id)
       for (const m of pair)
         await sshOk(
@@ -507,8 +487,27 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
       );
       sampling = false;
       await sampler;
+      const total = await w.stop();
       const a = down[first.name] as [number, number][];
       const b = down[second.name] as [number, number][];
+      // each came back as itself: same member id, same volume, not formatted again, every write
+      // readable from the member itself — writes made while it was away included
+      for (const m of pair) {
+        expect((await memberIds())[m.name], `${m.name}: same member id`).toBe(ids[m.name]);
+        expect(await volumeUuid(m.name), `${m.name}: same volume`).toBe(uuids[m.name]);
+        expect(await sshOk(m.name, "journalctl -b -u etcd-data -o cat")).toMatch(/already has an ext4 filesystem; keeping its data/);
+        const away = (down[m.name] as [number, number][]).map(([s0, e0]) => [s0, e0 === -1 ? Date.now() : e0] as const);
+        expect(
+          w.times.filter((t) => away.some(([s0, e0]) => s0 <= t && t <= e0)).length,
+          `writes succeeded while ${m.name} was away`,
+        ).toBeGreaterThan(0);
+        await waitFor(
+          `${m.name} has every write`,
+          async () => ((await localKeys(m.ip, "/drill/reboot/")).length === total ? true : undefined),
+          2 * MIN,
+        );
+      }
+      console.log(`coordinated reboots: ${total} writes during the step`);
       expect(a.length, `${first.name} was seen down`).toBeGreaterThan(0);
       expect(b.length, `${second.name} was seen down`).toBeGreaterThan(0);
       for (const [s1, e1] of a)
