@@ -11,14 +11,14 @@ import type { Cluster } from "../clusters/model/load";
 import { claimFolder, commitFolder } from "../clusters/model/safe-files";
 import { addonBundle, type BundleFile, bundleText, fillSecrets } from "../bootstrap/addons/bundle";
 import { chartOf } from "../bootstrap/addons/charts";
-import { secretEnv } from "../bootstrap/addons/secrets";
+import { secretSource } from "../bootstrap/addons/secrets";
 import { UsageError } from "./errors";
 
 export const ADDONS_OUTPUT = "addons";
 
 /** The objects of a bundle file, secrets shown as `<from TF_VAR_…>`. */
 function items(f: BundleFile): Record<string, unknown>[] {
-  const text = fillSecrets(bundleText(f), f.secrets, (name) => `<from ${secretEnv(name)}>`).join("");
+  const text = fillSecrets(bundleText(f), f.secrets, (name) => `<from ${secretSource(name)}>`).join("");
   return (JSON.parse(text) as { items: Record<string, unknown>[] }).items;
 }
 
@@ -27,10 +27,11 @@ const yamlDocs = (objs: Record<string, unknown>[]): string =>
 
 export function addonsSummary(cluster: Cluster): string {
   const lines = [`addons of ${cluster.config.name}`];
+  const width = Math.max(...ADDON_NAMES.map((n) => n.length));
   for (const name of ADDON_NAMES) {
     const on = cluster.config.addons[name].enabled;
     const pin = chartOf(cluster.config, name);
-    lines.push(`  ${name.padEnd(14)} ${on ? "on " : "off"}  ${pin.chart} ${pin.version} → ${pin.namespace}: ${pin.delivers}`);
+    lines.push(`  ${name.padEnd(width)} ${on ? "on " : "off"}  ${pin.chart} ${pin.version} → ${pin.namespace}: ${pin.delivers}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -59,7 +60,7 @@ export function addonsCommand(cluster: Cluster, out?: string): void {
     }
     if (f.secrets?.length) {
       process.stderr.write(
-        `left out ${f.name}: it holds ${f.secrets.map(secretEnv).join(", ")}; the masters create it from Terraform state\n`,
+        `left out ${f.name}: it holds ${f.secrets.map(secretSource).join(", ")}; the masters create it from Terraform state\n`,
       );
       continue;
     }

@@ -83,14 +83,21 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
     encryptionKey,
     apiEndpoints: { ips: opts.publicAddresses ?? [], names: [] },
     addonSecret: (name) => {
+      const s = ADDON_SECRETS[name];
+      if (s.source === "pki") {
+        const c = certs.get(s.pem);
+        const pem = s.kind === "cert" ? c?.cert : c?.key;
+        if (!pem) throw new Error(`no ${s.kind} ${s.pem} in the cluster PKI`);
+        return jsonInner(pem);
+      }
       const v = opts.secrets?.[name] ?? process.env[secretEnv(name)];
       if (v) return jsonInner(v);
       // a credential Terraform makes: the rendered master goes without it (render says so)
-      if (ADDON_SECRETS[name].source === "cloud") {
+      if (s.source === "cloud") {
         withoutSecrets.add(secretEnv(name));
         return undefined;
       }
-      throw new UserError(`this master's addons need ${secretEnv(name)} in the environment (${ADDON_SECRETS[name].description})`);
+      throw new UserError(`this master's addons need ${secretEnv(name)} in the environment (${s.description})`);
     },
     volume: (purpose) =>
       purpose === "etcd-data"

@@ -62,6 +62,16 @@ export function firewallRules(config: ClusterConfig): Rule[] {
       description: "Kubernetes API from the local API load balancer on every machine",
     },
   ];
+  // Prometheus scrapes node-exporter on every node's host network; flannel masquerades a pod's
+  // traffic to a node address as its own node's, so the source is a cluster machine
+  if (config.addons.monitoring.enabled)
+    rules.push({
+      to: "cluster",
+      protocol: "tcp",
+      ports: one(PORTS.nodeExporter),
+      from: { group: "cluster" },
+      description: "node-exporter metrics from Prometheus (addons.monitoring)",
+    });
   for (const cidr of config.adminCidrs) {
     rules.push({ to: "cluster", protocol: "tcp", ports: one(PORTS.ssh), from: { cidr }, description: `SSH from admin network ${cidr}` });
     rules.push({

@@ -93,7 +93,7 @@ export class TerraformPki {
         certRequestPem: csr.certRequestPem,
         caCertPem: ca.certPem,
         caPrivateKeyPem: ca.keyPem,
-        validityPeriodHours: hours(pki.certValidityDays),
+        validityPeriodHours: hours(spec.lifetime === "ca" ? pki.caValidityDays : pki.certValidityDays),
         earlyRenewalHours: hours(pki.renewBeforeDays),
         allowedUses: ["digital_signature", "key_encipherment", ...spec.usages],
       });
@@ -144,7 +144,12 @@ export class TerraformPki {
     if (!d) {
       const s = ADDON_SECRETS[name];
       let value: string;
-      if (s.source === "variable") {
+      if (s.source === "pki") {
+        const c = this.certs.get(s.pem);
+        const pem = s.kind === "cert" ? c?.certPem : c?.keyPem;
+        if (!pem) throw new Error(`no ${s.kind} ${s.pem} in the cluster PKI`);
+        value = pem;
+      } else if (s.source === "variable") {
         const v = new TerraformVariable(this.stack, s.variable, {
           type: "string",
           sensitive: true,

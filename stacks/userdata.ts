@@ -97,9 +97,9 @@ export function terraformUserData(cluster: Cluster, target: NodeTarget, values: 
 }
 
 /** What the cloud accepts (its descriptor says), and how it counts. */
-export function userDataLimit(cloud: CloudName): { bytes: number; counted: "raw" | "base64"; what: string } {
+export function userDataLimit(cloud: CloudName): { bytes: number; counted: "raw" | "base64"; what: string; remedy?: string } {
   const u = CLOUDS[cloud].userData;
-  return { bytes: u.limit, counted: u.counted, what: u.what };
+  return { bytes: u.limit, counted: u.counted, what: u.what, ...(u.remedy ? { remedy: u.remedy } : {}) };
 }
 
 export function countedBytes(cloud: CloudName, rawBytes: number): number {
@@ -141,7 +141,9 @@ export class UserDataBudget {
       .map(
         ([label, raw]) =>
           `user_data of ${label} could reach ${countedBytes(this.cloud, raw).toLocaleString("en")} bytes` +
-          `${limit.counted === "base64" ? " after base64" : ""}; ${limit.what}`,
+          `${limit.counted === "base64" ? " after base64" : ""}; ${limit.what}` +
+          // nothing is served from elsewhere yet: the cloud's other place for configs is the remedy
+          `${limit.remedy && this.servedFrom.size === 0 && label === "master" ? ` (${limit.remedy})` : ""}`,
       );
   }
 }

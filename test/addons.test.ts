@@ -12,11 +12,13 @@ import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { addonBundle, type BundleFile, bundleText, fillSecrets } from "../bootstrap/addons/bundle";
+import { addonImages } from "../bootstrap/addons/images";
 import { secretPlaceholder } from "../bootstrap/addons/secrets";
 import { GATEWAY_API, GATEWAY_API_FILES, gatewayApiFile } from "../bootstrap/addons/gateway-api";
 import { renderNode } from "../bootstrap/render";
 import { type AddonName, CHARTS, chartDefaults, mergeValues, valuesValidator } from "../clusters/model/addons";
 import { chartPin } from "../clusters/model/addon-rules";
+import { certSpecs } from "../bootstrap/pki/spec";
 import type { Cluster } from "../clusters/model/load";
 import {
   awsCluster,
@@ -112,11 +114,76 @@ describe("addons: the Gateway API CRDs masters download", () => {
   });
 });
 
+/** Every observability addon on. */
+const OBSERVABILITY: Changes = [
+  [["addons", "monitoring"], true],
+  [["addons", "logs"], true],
+  [["addons", "dashboard"], true],
+];
+const OWN_UI_NAMES: Changes = [
+  [["addons", "monitoring"], { grafana: "grafana.ops.example.org" }],
+  [["addons", "dashboard"], { hostname: "kube.ops.example.org" }],
+];
+
+// The defaults of the charts that ship no values schema (test/chart-values/README.md), with their
+// subcharts' values where those begin, the text (options a chart documents only in comments) and
+// the maps whose keys are free (grafana.ini is Grafana's own configuration file)
+const CHART_VALUES = join(ROOT, "test", "chart-values");
+const chartText = (f: string) => readFileSync(join(CHART_VALUES, `${f}.values.yaml`), "utf8");
+const chartYaml = (f: string) => parse(chartText(f)) as Record<string, unknown>;
+interface KnownValues {
+  defaults: Record<string, unknown>;
+  text: string;
+  free: string[];
+}
+const NO_SCHEMA: Record<"monitoring" | "logs", KnownValues> = {
+  monitoring: {
+    defaults: {
+      ...chartYaml("kube-prometheus-stack-88.5.3"),
+      grafana: mergeValues(chartYaml("grafana-12.11.1"), chartYaml("kube-prometheus-stack-88.5.3").grafana as Record<string, unknown>),
+      "prometheus-node-exporter": chartYaml("prometheus-node-exporter-4.56.1"),
+    },
+    text: ["kube-prometheus-stack-88.5.3", "grafana-12.11.1", "prometheus-node-exporter-4.56.1"].map(chartText).join("\n"),
+    free: ["grafana.grafana.ini"],
+  },
+  logs: { defaults: chartYaml("fluent-bit-0.58.1"), text: chartText("fluent-bit-0.58.1"), free: [] },
+};
+
+/**
+ * The paths of `values` a chart does not know: neither in its defaults nor documented in a
+ * comment of its values.yaml (`# key:`). A path may end where the defaults hold an empty map, a
+ * list, null or a scalar (lists are replaced whole), or inside a free map.
+ */
+function unknownPaths(values: Record<string, unknown>, known: KnownValues, defaults = known.defaults, at: string[] = []): string[] {
+  const out: string[] = [];
+  const map = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+  for (const [k, v] of Object.entries(values)) {
+    const path = [...at, k];
+    if (known.free.includes(path.join("."))) continue;
+    if (!(k in defaults)) {
+      const documented = new RegExp(`^\\s*#+\\s*${k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`, "m").test(known.text);
+      if (Object.keys(defaults).length > 0 && !documented) out.push(path.join("."));
+      continue;
+    }
+    const d = defaults[k];
+    if (map(v) && map(d) && Object.keys(d).length > 0) out.push(...unknownPaths(v, known, d, path));
+  }
+  return out;
+}
+
 describe("addons: every generated object validates against its real schema", () => {
-  for (const [label, cluster] of [
-    ["OpenStack demo", demoCluster()],
-    ["AWS demo", awsCluster()],
-    ["OpenStack demo with dns: and names of its own", demoCluster([...DNS, [["addons", "ingress", "hostnames"], ["shop.example.org"]]])],
+  const DEFAULT_CHARTS = ["cloud-controller", "storage", "tls", "ingress", "metrics-server"];
+  const ALL_CHARTS = [...DEFAULT_CHARTS, "monitoring", "log-store", "logs", "dashboard"];
+  for (const [label, cluster, charts] of [
+    ["OpenStack demo", demoCluster(), DEFAULT_CHARTS],
+    ["AWS demo", awsCluster(), DEFAULT_CHARTS],
+    [
+      "OpenStack demo with dns: and names of its own",
+      demoCluster([...DNS, [["addons", "ingress", "hostnames"], ["shop.example.org"]]]),
+      DEFAULT_CHARTS,
+    ],
+    ["OpenStack demo with dns: and every addon", demoCluster([...DNS, ...OBSERVABILITY]), ALL_CHARTS],
+    ["AWS demo with every addon, the UIs at names of their own", awsCluster([...DNS, ...OBSERVABILITY, ...OWN_UI_NAMES]), ALL_CHARTS],
   ] as const)
     it(`${label}: HelmCharts, Gateway, routes, issuers, NginxProxy, core kinds, chart values`, () => {
       const items = allItems(cluster);
@@ -124,17 +191,19 @@ describe("addons: every generated object validates against its real schema", () 
       // core kinds: bundleText validated them with kubernetes-models; custom kinds here
       for (const i of items.filter((x) => !["v1", "apps/v1", "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1"].includes(x.apiVersion)))
         expect(crdErrors(i), `${i.kind} ${i.metadata.name}`).toEqual([]);
-      expect(helmCharts(cluster).map((h) => h.metadata.name)).toEqual(
-        ["cloud-controller", "storage", "tls", "ingress", "metrics-server"].map((n) => `slipway-${n}`),
-      );
+      expect(helmCharts(cluster).map((h) => h.metadata.name)).toEqual(charts.map((n) => `slipway-${n}`));
       for (const h of helmCharts(cluster)) {
         const name = h.metadata.name.replace(/^slipway-/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as AddonName;
         const pin = chartPin(cluster.config, name);
         expect(h.spec).toMatchObject({ chart: pin.chart, version: pin.version, targetNamespace: pin.namespace, failurePolicy: "abort" });
+        const values = parse(String(h.spec?.valuesContent)) as Record<string, unknown>;
         if (pin.schema) {
           const v = valuesValidator(pin.schema);
           // as Helm checks them: over the chart's own values.yaml
-          expect(v(mergeValues(chartDefaults(pin.schema), parse(String(h.spec?.valuesContent)))), JSON.stringify(v.errors)).toBe(true);
+          expect(v(mergeValues(chartDefaults(pin.schema), values)), JSON.stringify(v.errors)).toBe(true);
+        } else if (name in NO_SCHEMA) {
+          // no schema to check against: every path Slipway sets is one the chart knows
+          expect(unknownPaths(values, NO_SCHEMA[name as keyof typeof NO_SCHEMA]), name).toEqual([]);
         }
       }
       // what NGF's chart renders from our values (templates/gateway.yaml, templates/nginxproxy.yaml)
@@ -187,6 +256,21 @@ describe("addons: every generated object validates against its real schema", () 
     expect(
       valuesValidator(CHARTS.ingress.schema)(mergeValues(chartDefaults(CHARTS.ingress.schema), { nginx: { kind: "statefulSet" } })),
     ).toBe(false);
+    expect(
+      valuesValidator(CHARTS.logStore.schema)(mergeValues(chartDefaults(CHARTS.logStore.schema), { singleBinary: { replicas: "one" } })),
+    ).toBe(false);
+    expect(
+      valuesValidator(CHARTS.dashboard.schema)(
+        mergeValues(chartDefaults(CHARTS.dashboard.schema), { clusterRoleBinding: { create: "no" } }),
+      ),
+    ).toBe(false);
+    // and the path check finds a misspelt key, in the chart and in a subchart
+    expect(
+      unknownPaths(
+        { kubeEtcd: { endpionts: [] }, grafana: { persistance: {}, persistence: { storageClassName: "x" } } },
+        NO_SCHEMA.monitoring,
+      ),
+    ).toEqual(["kubeEtcd.endpionts", "grafana.persistance"]);
   });
 });
 
@@ -307,6 +391,269 @@ describe("addons: what they do", () => {
   });
 });
 
+describe("addons: monitoring, logs and the dashboard", () => {
+  const all = demoCluster([...DNS, ...OBSERVABILITY]);
+  type Route = Item & { spec: { parentRefs: { name: string; namespace: string; sectionName: string }[]; hostnames: string[] } };
+  const routes = (c: Cluster) =>
+    allItems(c).filter((i) => i.kind === "HTTPRoute" && i.metadata.name !== "https-redirect") as unknown as Route[];
+  const gatewayListeners = (c: Cluster) =>
+    (chartValues(c, "slipway-ingress") as { gateways: { spec: { listeners: { name: string; hostname?: string }[] } }[] }).gateways[0]?.spec
+      .listeners ?? [];
+
+  it("off by default, one line each to turn on (logs bring their store)", () => {
+    expect(helmCharts(demoCluster(DNS)).map((h) => h.metadata.name)).not.toEqual(
+      expect.arrayContaining(["slipway-monitoring", "slipway-logs", "slipway-log-store", "slipway-dashboard"]),
+    );
+    expect(helmCharts(demoCluster([[["addons", "logs"], true]])).map((h) => h.metadata.name)).toEqual(
+      expect.arrayContaining(["slipway-logs", "slipway-log-store"]),
+    );
+    // the store alone (another agent of the operator's), or the agent alone with outputs of its own
+    expect(helmCharts(demoCluster([[["addons", "logStore"], true]])).map((h) => h.metadata.name)).not.toContain("slipway-logs");
+    const own = demoCluster([[["addons"], { logs: { values: { config: { outputs: "[OUTPUT]\n    Name stdout\n" } } }, logStore: false }]]);
+    expect(helmCharts(own).map((h) => h.metadata.name)).toContain("slipway-logs");
+    expect(helmCharts(own).map((h) => h.metadata.name)).not.toContain("slipway-log-store");
+  });
+
+  it("Prometheus scrapes the etcd tier over mutual TLS from outside the cluster, with a certificate that reads nothing else", () => {
+    const v = chartValues(all, "slipway-monitoring") as {
+      kubeEtcd: { endpoints: string[]; service: { port: number }; serviceMonitor: Record<string, unknown> };
+      prometheus: { prometheusSpec: { secrets: string[] } };
+    };
+    expect(v.kubeEtcd.endpoints).toEqual(all.plan.etcd.map((e) => e.ip));
+    expect(v.kubeEtcd.service.port).toBe(2379);
+    const dir = "/etc/prometheus/secrets/etcd-metrics";
+    expect(v.kubeEtcd.serviceMonitor).toMatchObject({
+      scheme: "https",
+      insecureSkipVerify: false,
+      caFile: `${dir}/ca.crt`,
+      certFile: `${dir}/tls.crt`,
+      keyFile: `${dir}/tls.key`,
+      bearerTokenFile: "",
+    });
+    expect(v.prometheus.prometheusSpec.secrets).toEqual(["etcd-metrics"]);
+    // the Secret it mounts: in monitoring, its three keys placeholders until the masters fill them in
+    const file = addonBundle(all).find((f) => f.name === "25-secret-etcd-metrics.json") as BundleFile;
+    const [secret] = itemsOf(file) as (Item & { stringData: Record<string, string> })[];
+    expect(secret?.metadata).toEqual({ name: "etcd-metrics", namespace: "monitoring" });
+    expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(["ca.crt", "tls.crt", "tls.key"]);
+    expect(bundleText(file)).not.toMatch(/BEGIN/);
+    // the certificate exists only with monitoring on: its CN is no etcd user
+    const spec = certSpecs(all).find((c) => c.name === "etcd-metrics-client");
+    expect(spec).toMatchObject({ ca: "etcd-ca", commonName: "etcd-metrics", usages: ["client_auth"] });
+    expect(certSpecs(demoCluster()).some((c) => c.name === "etcd-metrics-client")).toBe(false);
+    // the Secret is applied once, so its certificate lives as long as the CA, not pki.certValidityDays
+    const signed = resourcesOf(
+      synthJson(
+        demoCluster([
+          [["addons", "monitoring"], true],
+          [["pki"], { caValidityDays: 1000, certValidityDays: 90, renewBeforeDays: 10 }],
+        ]),
+      ),
+      "tls_locally_signed_cert",
+    );
+    expect(signed["cert_etcd-metrics-client"]).toMatchObject({ validity_period_hours: 24000 });
+    expect(signed["cert_etcd-member-0"]).toMatchObject({ validity_period_hours: 2160 });
+  });
+
+  it("monitoring: retention and volumes from the file on the CSI class that keeps its volumes; nothing scraped that only listens on localhost", () => {
+    for (const [c, cls] of [
+      [demoCluster([[["addons", "monitoring"], { retention: "30d", size: 100 }]]), "cinder-retain"],
+      [awsCluster([[["addons", "monitoring"], { retention: "30d", size: 100 }]]), "gp3-retain"],
+    ] as const) {
+      const v = chartValues(c, "slipway-monitoring") as Record<string, Record<string, unknown>>;
+      const spec = (v.prometheus as { prometheusSpec: Record<string, unknown> }).prometheusSpec;
+      expect(spec).toMatchObject({
+        retention: "30d",
+        retentionSize: "85GB",
+        storageSpec: { volumeClaimTemplate: { spec: { storageClassName: cls, resources: { requests: { storage: "100Gi" } } } } },
+      });
+      expect((v.grafana as { persistence: Record<string, unknown> }).persistence).toMatchObject({ enabled: true, storageClassName: cls });
+      for (const k of ["kubeControllerManager", "kubeScheduler", "kubeProxy"]) expect(v[k], k).toEqual({ enabled: false });
+      // node-exporter on every node, masters included
+      expect(v["prometheus-node-exporter"]).toMatchObject({ tolerations: [{ operator: "Exists" }] });
+    }
+    const own = chartValues(demoCluster([[["addons", "monitoring"], { storageClass: "fast" }]]), "slipway-monitoring") as {
+      alertmanager: { alertmanagerSpec: { storage: { volumeClaimTemplate: { spec: { storageClassName: string } } } } };
+    };
+    expect(own.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName).toBe("fast");
+  });
+
+  it("Grafana and Headlamp: HTTPS only, at <name>.<ingress wildcard> under its certificate or at names of their own with theirs", () => {
+    // under the wildcard: the https listener, no new listener
+    const r = routes(all);
+    expect(r.map((x) => [x.metadata.namespace, x.spec.hostnames, x.spec.parentRefs[0]?.sectionName])).toEqual([
+      ["monitoring", ["grafana.demo.example.com"], "https"],
+      ["headlamp", ["headlamp.demo.example.com"], "https"],
+    ]);
+    expect(gatewayListeners(all).map((l) => l.name)).toEqual(["http", "https"]);
+    // a route is never on the http listener: there every name is redirected
+    for (const x of r) expect(x.spec.parentRefs).toEqual([{ name: "ingress", namespace: "nginx-gateway", sectionName: "https" }]);
+    const g = chartValues(all, "slipway-monitoring") as { grafana: { "grafana.ini": Record<string, Record<string, unknown>> } };
+    expect(g.grafana["grafana.ini"].server).toEqual({ root_url: "https://grafana.demo.example.com/" });
+    expect(g.grafana["grafana.ini"]["auth.anonymous"]).toEqual({ enabled: false });
+    // names of their own: a listener each, with a certificate of its own (HTTP-01)
+    const own = demoCluster([...DNS, ...OBSERVABILITY, ...OWN_UI_NAMES]);
+    expect(gatewayListeners(own).filter((l) => l.name.startsWith("https-"))).toEqual([
+      expect.objectContaining({ name: "https-grafana", hostname: "grafana.ops.example.org" }),
+      expect.objectContaining({ name: "https-headlamp", hostname: "kube.ops.example.org" }),
+    ]);
+    expect(routes(own).map((x) => x.spec.parentRefs[0]?.sectionName)).toEqual(["https-grafana", "https-headlamp"]);
+    // without dns: Grafana by port-forward; the dashboard needs a name of its own
+    expect(routes(demoCluster([[["addons", "monitoring"], true]]))).toEqual([]);
+    expect(routes(demoCluster([[["addons", "dashboard"], { hostname: "kube.example.org" }]])).map((x) => x.spec.hostnames)).toEqual([
+      ["kube.example.org"],
+    ]);
+  });
+
+  it("the dashboard signs nobody in by itself: its service account is bound to nothing, every user brings a token", () => {
+    const v = chartValues(all, "slipway-dashboard") as Record<string, Record<string, unknown>>;
+    expect(v.clusterRoleBinding).toEqual({ create: false });
+    expect(v.config).toMatchObject({ unsafeUseServiceAccountToken: false });
+    expect(allItems(all).filter((i) => i.kind === "ClusterRoleBinding" && JSON.stringify(i).includes("headlamp"))).toEqual([]);
+  });
+
+  it("logs: the journal and every container's log from every node to Loki; state and buffer on /var/log (the logs volume where the pool has one)", () => {
+    const fb = chartValues(all, "slipway-logs") as {
+      tolerations: unknown[];
+      config: Record<string, string>;
+      daemonSetVolumes: { name: string; hostPath: { path: string } }[];
+    };
+    expect(fb.tolerations).toEqual([{ operator: "Exists" }]);
+    // Fluent Bit's classic format: sections of "key value" lines
+    const sections = Object.values(fb.config)
+      .join("")
+      .split(/^\[/m)
+      .filter(Boolean)
+      .map((sec) => {
+        const [head, ...lines] = sec.trim().split("\n");
+        return {
+          name: head?.replace("]", ""),
+          ...Object.fromEntries(
+            lines.map((l) =>
+              l
+                .trim()
+                .split(/\s+(.*)/s)
+                .slice(0, 2),
+            ),
+          ),
+        } as Record<string, string>;
+      });
+    const inputs = sections.filter((x) => x.name === "INPUT");
+    expect(inputs.map((i) => i.Name)).toEqual(["tail", "systemd"]);
+    expect(inputs[0]).toMatchObject({ Path: "/var/log/containers/*.log", "multiline.parser": "cri" });
+    const service = sections.find((x) => x.name === "SERVICE") as Record<string, string>;
+    const mounted = fb.daemonSetVolumes.map((v) => v.hostPath.path);
+    // every path it writes lies on the host's /var/log
+    for (const p of [service["storage.path"], ...inputs.map((i) => i.DB)]) {
+      expect(p).toMatch(/^\/var\/log\//);
+      expect(mounted).toContain("/var/log");
+    }
+    const outputs = sections.filter((x) => x.name === "OUTPUT");
+    expect(outputs.map((o) => [o.Match, o.Name, o.Host, o.Port])).toEqual([
+      ["kube.*", "loki", "loki.logging.svc.cluster.local", "3100"],
+      ["journal.*", "loki", "loki.logging.svc.cluster.local", "3100"],
+    ]);
+    // every tag an input makes, some output matches
+    const matches = (tag: string, m: string) => new RegExp(`^${m.replace(/\./g, "\\.").replace(/\*/g, ".*")}$`).test(tag);
+    for (const i of inputs)
+      expect(
+        outputs.some((o) => matches((i.Tag as string).replace("*", "x"), o.Match as string)),
+        i.Tag,
+      ).toBe(true);
+    // Loki: one instance, filesystem on a volume, retention from the file, near the logs pool
+    const loki = chartValues(
+      demoCluster([
+        [["addons", "logs"], true],
+        [["addons", "logStore"], { retention: "30d", size: 200 }],
+      ]),
+      "slipway-log-store",
+    ) as {
+      loki: Record<string, Record<string, unknown>>;
+      singleBinary: Record<string, unknown>;
+    };
+    expect(loki.loki.limits_config).toEqual({ retention_period: "30d" });
+    expect(loki.loki.compactor).toMatchObject({ retention_enabled: true });
+    expect(loki.singleBinary).toMatchObject({ replicas: 1, persistence: { enabled: true, size: "200Gi", storageClass: "cinder-retain" } });
+    expect(JSON.stringify(loki.singleBinary.affinity)).toContain('"values":["logging"]');
+    // Grafana reads it
+    const g = chartValues(all, "slipway-monitoring") as { grafana: { additionalDataSources: { type: string; url: string }[] } };
+    expect(g.grafana.additionalDataSources).toEqual([
+      expect.objectContaining({ type: "loki", url: "http://loki.logging.svc.cluster.local:3100" }),
+    ]);
+  });
+
+  it("slipway images lists what the observability charts pull, at the tags their values.yaml names", () => {
+    const listed = addonImages(all.config).map((i) => i.image.ref);
+    const kps = NO_SCHEMA.monitoring.defaults as Record<string, Record<string, Record<string, unknown>>>;
+    const ref = (img: { registry?: string; repository: string; tag?: string }) => `${img.registry}/${img.repository}:${img.tag}`;
+    const spec = (o: unknown, ...path: string[]) =>
+      path.reduce((x, k) => (x as Record<string, unknown>)[k], o) as { registry: string; repository: string; tag: string };
+    for (const img of [
+      spec(kps, "prometheus", "prometheusSpec", "image"),
+      spec(kps, "alertmanager", "alertmanagerSpec", "image"),
+      spec(kps, "prometheusOperator", "admissionWebhooks", "patch", "image"),
+      spec(kps, "grafana", "sidecar", "image"),
+    ])
+      expect(listed).toContain(ref(img));
+    // images whose tag is the chart's appVersion
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        "quay.io/prometheus-operator/prometheus-operator:v0.93.1",
+        "cr.fluentbit.io/fluent/fluent-bit:5.1.1",
+        "docker.io/grafana/loki:3.7.6",
+        "ghcr.io/headlamp-k8s/headlamp:v0.45.0",
+      ]),
+    );
+    expect(addonImages(demoCluster().config).some((i) => i.image.ref.includes("grafana"))).toBe(false);
+  });
+
+  it("restricted namespaces: the charts' pods, at Slipway's values over the charts' defaults, meet Pod Security restricted", () => {
+    type SC = Record<string, unknown> | undefined;
+    // the restricted profile's rules on a pod's and its container's security contexts (kubernetes.io/docs/concepts/security/pod-security-standards)
+    const restrictedProblems = (pod: SC, container: SC): string[] => {
+      const p = pod ?? {};
+      const c = container ?? {};
+      const out: string[] = [];
+      if (c.privileged === true) out.push("privileged");
+      if (c.allowPrivilegeEscalation !== false) out.push("allowPrivilegeEscalation must be false");
+      if (!((c.capabilities as { drop?: string[] } | undefined)?.drop ?? []).includes("ALL")) out.push("capabilities must drop ALL");
+      if (c.runAsNonRoot !== true && p.runAsNonRoot !== true) out.push("runAsNonRoot must be true");
+      if (c.runAsUser === 0 || p.runAsUser === 0) out.push("runAsUser 0");
+      const seccomp = ((c.seccompProfile ?? p.seccompProfile) as { type?: string } | undefined)?.type;
+      if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") out.push("seccompProfile must be RuntimeDefault");
+      return out;
+    };
+    const merged = (c: Cluster, chart: string, schema: string) =>
+      mergeValues(chartDefaults(schema), chartValues(c, chart)) as Record<string, Record<string, unknown>>;
+    const h = merged(all, "slipway-dashboard", CHARTS.dashboard.schema);
+    expect(restrictedProblems(h.podSecurityContext, h.securityContext)).toEqual([]);
+    // the chart's own defaults alone would be refused: the test can fail
+    const bare = chartDefaults(CHARTS.dashboard.schema) as Record<string, SC>;
+    expect(restrictedProblems(bare.podSecurityContext, bare.securityContext)).not.toEqual([]);
+    const l = merged(demoCluster([[["addons", "logStore"], true]]), "slipway-log-store", CHARTS.logStore.schema).loki as Record<string, SC>;
+    expect(restrictedProblems(l.podSecurityContext, l.containerSecurityContext)).toEqual([]);
+  });
+
+  it("namespaces: privileged only where host access needs it", () => {
+    const ns = Object.fromEntries(
+      allItems(all)
+        .filter((i) => i.kind === "Namespace")
+        .map((i) => [i.metadata.name, (i.metadata as { labels?: Record<string, string> }).labels?.["pod-security.kubernetes.io/enforce"]]),
+    );
+    expect(ns).toMatchObject({ monitoring: "privileged", logging: "privileged", headlamp: "restricted" });
+    expect(
+      Object.fromEntries(
+        allItems(demoCluster([[["addons", "logStore"], true]]))
+          .filter((i) => i.kind === "Namespace")
+          .map((i) => [
+            i.metadata.name,
+            (i.metadata as { labels?: Record<string, string> }).labels?.["pod-security.kubernetes.io/enforce"],
+          ]),
+      ).logging,
+    ).toBe("restricted");
+  });
+});
+
 describe("addons: bad values, one line each", () => {
   const run = (changes: Changes) => {
     const t = tmp("slipway-addons-bad-");
@@ -327,7 +674,7 @@ describe("addons: bad values, one line each", () => {
     [
       "an unknown addon",
       [[["addons", "monitor"], true]],
-      /addons\.monitor: unknown field "monitor"; allowed here: cloudController, ingress, metricsServer, storage, tls$/,
+      /addons\.monitor: unknown field "monitor"; allowed here: cloudController, dashboard, ingress, logStore, logs, metricsServer, monitoring, storage, tls$/,
     ],
 
     ["a wildcard without dns", [[["addons", "tls"], { wildcard: true }]], /addons\.tls\.wildcard: needs dns:/],
@@ -342,6 +689,44 @@ describe("addons: bad values, one line each", () => {
       /addons\.ingress\.hostnames: are served over HTTPS with certificates from addons\.tls, which is off/,
     ],
     ["not a version", [[["addons", "tls"], { version: "latest" }]], /addons\.tls\.version: must be a chart version such as 1\.2\.3$/],
+    [
+      "monitoring without storage",
+      [[["addons"], { monitoring: true, storage: false }]],
+      /addons\.monitoring: keeps its data on a volume of addons\.storage's StorageClass, which is off/,
+    ],
+    [
+      "a retention Prometheus cannot read",
+      [[["addons", "monitoring"], { retention: "15 days" }]],
+      /addons\.monitoring\.retention: must be a duration such as 15d/,
+    ],
+    [
+      "a dashboard with no name to be served at",
+      [[["addons", "dashboard"], true]],
+      /addons\.dashboard: needs a name to be served at: set addons\.dashboard\.hostname/,
+    ],
+    [
+      "Fluent Bit with nowhere to send",
+      [[["addons"], { logs: true, logStore: false }]],
+      /addons\.logs: sends to addons\.logStore, which is off/,
+    ],
+    [
+      "Grafana at a name without TLS",
+      [[["addons"], { tls: false, monitoring: { grafana: "grafana.example.org" } }]],
+      /addons\.monitoring\.grafana: is served over HTTPS by addons\.ingress with a certificate from addons\.tls/,
+    ],
+    [
+      "the same name twice",
+      [[["addons"], { ingress: { hostnames: ["kube.example.org"] }, dashboard: { hostname: "kube.example.org" } }]],
+      /addons\.dashboard\.hostname: kube\.example\.org is already served by another entry/,
+    ],
+    [
+      "a Loki value its schema refuses",
+      [
+        [["addons", "logs"], true],
+        [["addons", "logStore"], { values: { singleBinary: { replicas: "one" } } }],
+      ],
+      /addons\.logStore\.values\.singleBinary\.replicas: must be integer,null \(loki 18\.11\.0 values\.schema\.json\)$/,
+    ],
   ])("%s", (_, changes, message) => {
     const r = run(changes);
     expect(r.code).toBe(1);

@@ -3,6 +3,7 @@
 // flannel's config step and register_node work against it, and it survives losing members, which
 // rejoin from their data directories. Every machine runs in its own network namespace at its
 // planned address (peers check certificates against the connecting address).
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakedDemoFile, tmp } from "./helpers/clusters";
@@ -17,7 +18,8 @@ async function writeThroughProxy(d: EtcdDrill, key: string, value: string, secon
 }
 
 describe("3 etcd members from the demo's rendered configs", () => {
-  const { file, cluster } = bakedDemoFile(work.dir);
+  // with monitoring on: the master's config then carries Prometheus's etcd client certificate
+  const { file, cluster } = bakedDemoFile(work.dir, [[["addons", "monitoring"], true]]);
   const d = new EtcdDrill(cluster, file, join(work.dir, "three"), "a");
 
   beforeAll(async () => {
@@ -123,6 +125,67 @@ describe("3 etcd members from the demo's rendered configs", () => {
     expect(asApiServer(["put", "compact_rev_key", "1"]).status).toBe(0);
     expect(denied(d.etcdctl(["put", "compact_rev_key", "1"]))).toBe(true);
     expect(denied(asApiServer(["put", "/slipway/nodes/forged", "x"]))).toBe(true);
+  });
+
+  it("Prometheus's certificate, as the master's bundle carries it, reads every member's /metrics over mutual TLS and nothing else", () => {
+    const m = d.master;
+    if (!m) throw new Error("no master");
+    // the Secret the masters apply, its values filled in from the cluster PKI
+    const list = JSON.parse(m.root.read("/etc/kubernetes/addons/25-secret-etcd-metrics.json")) as {
+      items: { metadata: { name: string; namespace: string }; stringData: Record<string, string> }[];
+    };
+    const [secret] = list.items;
+    expect(secret?.metadata).toEqual({ name: "etcd-metrics", namespace: "monitoring" });
+    const dir = join(work.dir, "prometheus-secret");
+    mkdirSync(dir, { recursive: true });
+    for (const [k, v] of Object.entries(secret?.stringData ?? {})) writeFileSync(join(dir, k), v, { mode: 0o600 });
+    // what the ServiceMonitor tells Prometheus: https://<member>:2379/metrics, verified, with the client certificate
+    const scrape = (ip: string, withCert: boolean) =>
+      d.lab.exec(
+        m.ns,
+        [
+          "curl",
+          "--silent",
+          "--show-error",
+          "--fail",
+          "--max-time",
+          "5",
+          "--cacert",
+          join(dir, "ca.crt"),
+          ...(withCert ? ["--cert", join(dir, "tls.crt"), "--key", join(dir, "tls.key")] : []),
+          `https://${ip}:2379/metrics`,
+        ],
+        { PATH: HOST_PATH },
+      );
+    for (const member of d.members) {
+      const ip = new URL(member.env.ETCD_ADVERTISE_CLIENT_URLS as string).hostname;
+      const r = scrape(ip, true);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^etcd_server_has_leader 1$/m);
+      // without it, the member refuses the connection
+      expect(scrape(ip, false).status).not.toBe(0);
+    }
+    // its name is no etcd user: with authentication on it reads no key at all
+    const asPrometheus = (args: string[]) =>
+      d.lab.exec(m.ns, ["etcdctl", ...args], {
+        PATH: HOST_PATH,
+        ETCDCTL_API: "3",
+        ETCDCTL_ENDPOINTS: d.memberEndpoints(),
+        ETCDCTL_CACERT: join(dir, "ca.crt"),
+        ETCDCTL_CERT: join(dir, "tls.crt"),
+        ETCDCTL_KEY: join(dir, "tls.key"),
+        ETCDCTL_DIAL_TIMEOUT: "2s",
+        ETCDCTL_COMMAND_TIMEOUT: "3s",
+      });
+    for (const args of [
+      ["get", "/registry/slipway-test"],
+      ["get", "--prefix", "/slipway/"],
+      ["put", "/slipway/forged", "x"],
+    ]) {
+      const r = asPrometheus(args);
+      expect(r.status, `${args.join(" ")}: ${r.stdout}`).not.toBe(0);
+      expect(r.stderr).toMatch(/permission denied|user name not found|invalid auth token/);
+    }
   });
 
   it("runs the rendered flannel network-config step: writes the config once, then leaves it", () => {

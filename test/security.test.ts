@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { firewallRules, type Rule } from "../stacks/firewall";
 import { INTERNAL_PORTS, PORTS } from "../clusters/model/ports";
+import { monitoringValues } from "../bootstrap/addons/monitoring";
 import { demoCluster, synthJson } from "./helpers/clusters";
 
 const v4Cidr = fc
@@ -52,6 +53,30 @@ describe("security rules", () => {
     expect(peer.map((r) => [r.to, r.from])).toEqual([["etcd", { group: "etcd" }]]);
     const client = rules.filter((r) => covers(r, PORTS.etcdClient));
     expect(client.map((r) => [r.to, r.from])).toEqual([["etcd", { group: "cluster" }]]);
+  });
+
+  it("with monitoring on, every target Prometheus scrapes on a machine's own network is open to cluster machines, and only then", () => {
+    const cluster = demoCluster([[["addons", "monitoring"], true]]);
+    const v = monitoringValues(cluster) as {
+      kubeEtcd: { service: { port: number } };
+      "prometheus-node-exporter": { service: { port: number } };
+    };
+    // where each host-network target runs (pod traffic to a node address leaves as its node's, flannel --ip-masq)
+    const targets: [Rule["to"], number, string][] = [
+      ["etcd", v.kubeEtcd.service.port, "etcd members' /metrics"],
+      ["master", PORTS.apiserver, "the API servers"],
+      ["cluster", PORTS.kubelet, "kubelets and cAdvisor"],
+      ["cluster", v["prometheus-node-exporter"].service.port, "node-exporter"],
+    ];
+    const open = (rules: Rule[], to: Rule["to"], port: number) =>
+      rules.some(
+        (r) =>
+          r.protocol === "tcp" && covers(r, port) && "group" in r.from && r.from.group === "cluster" && (r.to === to || r.to === "cluster"),
+      );
+    const rules = firewallRules(cluster.config);
+    for (const [to, port, what] of targets) expect(open(rules, to, port), `${what} (${to}:${port})`).toBe(true);
+    // without monitoring nothing listens there: closed
+    expect(open(firewallRules(demoCluster().config), "cluster", v["prometheus-node-exporter"].service.port)).toBe(false);
   });
 
   it("the synthesized OpenStack rules keep the same promises", () => {

@@ -9,7 +9,7 @@ import { localPki } from "../bootstrap/pki/local";
 import { renderNode } from "../bootstrap/render";
 import { buildApp, SynthError, synthesizeSync } from "../stacks/app";
 import type { Cluster } from "../clusters/model/load";
-import { demoCluster, synthJson, synthText, tmp } from "./helpers/clusters";
+import { awsCluster, type Changes, demoCluster, synthJson, synthText, tmp } from "./helpers/clusters";
 import { evalTemplate } from "./helpers/hcl-eval";
 import { applyOffline } from "./helpers/terraform";
 import { tfAddonSecrets, tfResolver } from "./helpers/tf-values";
@@ -256,6 +256,25 @@ describe("user_data budget", () => {
     expect(inline.servedFrom.size).toBe(0);
   });
 
+  it("with every addon on (the UIs at names of their own), every role on both clouds still stays within half of its cloud's limit", () => {
+    const all: Changes = [
+      [["dns"], { zone: "example.com", zoneId: "0123456789abcdef0123456789abcdef" }],
+      [["addons", "monitoring"], { grafana: "grafana.ops.example.org" }],
+      [["addons", "logs"], true],
+      [["addons", "dashboard"], { hostname: "kube.ops.example.org" }],
+    ];
+    for (const [cluster, limit, counted] of [
+      [demoCluster(all), 65535, (raw: number) => 4 * Math.ceil(raw / 3)],
+      [awsCluster(all), 16384, (raw: number) => raw],
+    ] as const) {
+      const { budget } = buildApp(cluster, join(work.dir, `unused-all-${cluster.config.cloud}`));
+      expect(budget.problems()).toEqual([]);
+      const sizes = Object.fromEntries([...budget.sizes].map(([label, raw]) => [label, counted(raw)]));
+      console.log(`${cluster.config.cloud}, every addon on: user_data upper bounds ${JSON.stringify(sizes)}`);
+      for (const [label, size] of Object.entries(sizes)) expect(size, label).toBeLessThanOrEqual(limit / 2);
+    }
+  });
+
   it("stops synthesis of a cluster whose user_data could exceed the cloud's limit, writing nothing", () => {
     // a few hundred random SSH keys: incompressible, so they really take that room in user_data
     const keys = Array.from(
@@ -279,6 +298,8 @@ describe("user_data budget", () => {
       /^test\.yaml: user_data of etcd could reach [\d,]+ bytes after base64; Nova accepts at most 65,535 bytes of base64-encoded user_data/m,
     );
     expect((err as Error).message).toMatch(/user_data of worker pool general could reach/);
+    // the masters' configs have somewhere else to go, and the message says where
+    expect((err as Error).message).toMatch(/user_data of master could reach .*\(set openstack\.configStore: swift to serve configs/);
     expect(require("node:fs").existsSync(out)).toBe(false);
   });
 });

@@ -8,7 +8,7 @@
 //   20-helm-controller.json  the controller that turns HelmCharts into Helm installs
 //   25-secret-*.json       credentials from Terraform state (only in the masters' configs)
 //   30-charts.json         one HelmChart per addon that is on
-//   40-routes.json         the HTTP → HTTPS redirect on the shared Gateway
+//   40-routes.json         the HTTP → HTTPS redirect on the shared Gateway, the routes of Grafana and Headlamp
 //   50-issuers.json        Let's Encrypt ClusterIssuers, once cert-manager's chart made its CRDs
 //
 // A file whose kinds do not exist yet is applied again until they do; the rest is plain
@@ -20,8 +20,11 @@ import type { AddonSecret } from "../node";
 import { type KubeObject, helmChart, helmControllerObjects, namespace, secretObject } from "./charts";
 import { cloudControllerValues, cloudSecrets, storageClasses, storageValues } from "./cloud";
 import { GATEWAY_API_FILES, gatewayApiUrl } from "./gateway-api";
-import { GATEWAY, ingressValues, redirectRoute } from "./ingress";
+import { dashboardValues } from "./dashboard";
+import { GATEWAY, ingressValues, redirectRoute, uiRoutes } from "./ingress";
+import { fluentBitValues, lokiValues } from "./logs";
 import { metricsValues } from "./metrics";
+import { etcdMetricsSecret, monitoringValues } from "./monitoring";
 import { secretPlaceholder } from "./secrets";
 import { CLOUDFLARE_SECRET, clusterIssuers, tlsValues } from "./tls";
 
@@ -54,6 +57,11 @@ export function addonBundle(cluster: Cluster): BundleFile[] {
   // nginx binds the masters' ports 80 and 443 (host ports), which baseline forbids
   if (a.ingress.enabled) namespaces.push(namespace(CHARTS.ingress.namespace, "privileged"));
   if (a.tls.enabled) namespaces.push(namespace(CHARTS.tls.namespace));
+  // node-exporter reads the host's /proc and /sys on its network and PID namespace; Fluent Bit
+  // the host's /var/log (host paths): both beyond baseline
+  if (a.monitoring.enabled) namespaces.push(namespace(CHARTS.monitoring.namespace, "privileged"));
+  if (a.logs.enabled || a.logStore.enabled) namespaces.push(namespace(CHARTS.logs.namespace, a.logs.enabled ? "privileged" : "restricted"));
+  if (a.dashboard.enabled) namespaces.push(namespace(CHARTS.dashboard.namespace, "restricted"));
   if (namespaces.length) files.push({ name: "10-namespaces.json", objects: namespaces });
   if (a.storage.enabled) files.push({ name: "15-storage.json", objects: storageClasses(config) });
   files.push({ name: "20-helm-controller.json", objects: helmControllerObjects() });
@@ -66,6 +74,13 @@ export function addonBundle(cluster: Cluster): BundleFile[] {
       secrets: ["cloudflare-dns01-token"],
     });
 
+  if (a.monitoring.enabled)
+    files.push({
+      name: "25-secret-etcd-metrics.json",
+      objects: [etcdMetricsSecret()],
+      secrets: ["etcd-metrics-ca", "etcd-metrics-cert", "etcd-metrics-key"],
+    });
+
   const charts: Obj[] = [];
   // the cloud's controller first: nothing else schedules before it initialized the nodes
   if (a.cloudController.enabled)
@@ -74,10 +89,14 @@ export function addonBundle(cluster: Cluster): BundleFile[] {
   if (a.tls.enabled) charts.push(helmChart(config, "tls", { values: tlsValues() }));
   if (a.ingress.enabled) charts.push(helmChart(config, "ingress", { values: ingressValues(config) }));
   if (a.metricsServer.enabled) charts.push(helmChart(config, "metricsServer", { values: metricsValues() }));
+  if (a.monitoring.enabled) charts.push(helmChart(config, "monitoring", { values: monitoringValues(cluster) }));
+  if (a.logStore.enabled) charts.push(helmChart(config, "logStore", { values: lokiValues(cluster) }));
+  if (a.logs.enabled) charts.push(helmChart(config, "logs", { values: fluentBitValues(cluster) }));
+  if (a.dashboard.enabled) charts.push(helmChart(config, "dashboard", { values: dashboardValues() }));
   files.push({ name: "30-charts.json", objects: charts });
 
-  const redirect = a.ingress.enabled ? redirectRoute(config) : undefined;
-  if (redirect) files.push({ name: "40-routes.json", objects: [redirect] });
+  const routes = a.ingress.enabled ? [redirectRoute(config), ...uiRoutes(config)].filter((r) => r !== undefined) : [];
+  if (routes.length) files.push({ name: "40-routes.json", objects: routes });
   if (a.tls.enabled) files.push({ name: "50-issuers.json", objects: clusterIssuers(config, GATEWAY) });
   // the masters apply them in the order of their names
   return files.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));

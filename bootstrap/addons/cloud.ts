@@ -50,3 +50,8 @@ export function cloudSecrets(config: ClusterConfig): { name: string; object: Kub
       secrets: [...new Set(Object.values(s.data))],
     }));
 }
+
+/** The StorageClass an addon's volume is made in: the file's, or the cloud's class that keeps its volumes. */
+export function volumeClass(config: ClusterConfig, given: string | undefined): string {
+  return given ?? `${cloudOf(config).addons.storage.classBase}-retain`;
+}

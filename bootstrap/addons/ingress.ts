@@ -6,10 +6,13 @@
 // DaemonSet, so a second one would collide on the host ports. HTTP redirects to HTTPS; HTTP-01
 // challenges still pass (their routes match exact paths, which win over the redirect's prefix).
 // Websockets need nothing: NGF's nginx passes Upgrade/Connection through (its upgrade map).
+import { SERVED_UIS, type ServedUi, servedHostname, underWildcard } from "../../clusters/model/addon-rules";
 import { CHARTS } from "../../clusters/model/addons";
 import { dnsNames } from "../../clusters/model/names";
 import type { ClusterConfig } from "../../clusters/model/schema";
 import { type KubeObject, ON_MASTERS } from "./charts";
+import { HEADLAMP } from "./dashboard";
+import { GRAFANA } from "./monitoring";
 import { issuerName } from "./tls";
 
 export const GATEWAY = { name: "ingress", namespace: CHARTS.ingress.namespace, className: "nginx" } as const;
@@ -41,7 +44,42 @@ export function listeners(config: ClusterConfig): Listener[] {
   config.addons.ingress.hostnames.forEach((h, i) => {
     out.push(https(`https-${i}`, h, `ingress-tls-${i}`));
   });
+  // an addon's UI under the wildcard shares its certificate; elsewhere it gets a listener and one of its own
+  for (const ui of Object.keys(SERVED_UIS) as ServedUi[]) {
+    const host = servedHostname(config, ui);
+    if (host && !underWildcard(config, host)) out.push(https(`https-${SERVED_UIS[ui]}`, host, `${SERVED_UIS[ui]}-tls`));
+  }
   return out;
+}
+
+const UI_BACKENDS: Record<ServedUi, { service: string; port: number }> = { monitoring: GRAFANA, dashboard: HEADLAMP };
+
+/** The routes of the addons' UIs (Grafana, Headlamp): HTTPS only, on the listener that has their name. */
+export function uiRoutes(config: ClusterConfig): KubeObject[] {
+  return (Object.keys(SERVED_UIS) as ServedUi[]).flatMap((ui) => {
+    const host = servedHostname(config, ui);
+    if (!host) return [];
+    const backend = UI_BACKENDS[ui];
+    return [
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name: SERVED_UIS[ui], namespace: CHARTS[ui].namespace },
+        spec: {
+          // never the http listener: there the redirect answers
+          parentRefs: [
+            {
+              name: GATEWAY.name,
+              namespace: GATEWAY.namespace,
+              sectionName: underWildcard(config, host) ? "https" : `https-${SERVED_UIS[ui]}`,
+            },
+          ],
+          hostnames: [host],
+          rules: [{ backendRefs: [{ name: backend.service, port: backend.port }] }],
+        },
+      },
+    ];
+  });
 }
 
 /** NGF's values: the DaemonSet on the masters, host ports, ClusterIP, the shared Gateway. */

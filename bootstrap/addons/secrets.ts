@@ -4,6 +4,7 @@
 //
 //   variable: the operator gives it at apply time as a sensitive Terraform variable
 //             (TF_VAR_<variable>); `slipway render` reads the same variable from its environment.
+//   pki:      a certificate or key of the cluster PKI (Terraform's tls provider; render's PKI folder).
 //   cloud:    Terraform makes it (an OpenStack application credential, an AWS access key) and it
 //             lives in state; `slipway render` cannot, so a rendered master goes without it
 //             (its cloud controllers then wait for the Secret) unless SLIPWAY_SECRET_<NAME> holds it.
@@ -11,6 +12,7 @@
 // Every value lands inside a JSON string: whoever fills one in gives it JSON-escaped (Terraform:
 // jsonencode, stacks/pki.ts; render: JSON.stringify), so no value can break out of its string.
 import type { AddonSecret } from "../node";
+import { ETCD_CA, ETCD_METRICS_CLIENT } from "../pki/spec";
 
 interface VariableSecret {
   source: "variable";
@@ -25,8 +27,16 @@ interface CloudSecret {
   description: string;
   maxLength: number;
 }
+/** a PEM of the cluster PKI (bootstrap/pki/spec.ts): Terraform issues it into state, render into its PKI folder */
+interface PkiSecret {
+  source: "pki";
+  pem: string;
+  kind: "cert" | "key";
+  description: string;
+  maxLength: number;
+}
 
-export const ADDON_SECRETS: Record<AddonSecret, VariableSecret | CloudSecret> = {
+export const ADDON_SECRETS: Record<AddonSecret, VariableSecret | CloudSecret | PkiSecret> = {
   "cloudflare-dns01-token": {
     source: "variable",
     variable: "cloudflare_dns01_token",
@@ -44,12 +54,28 @@ export const ADDON_SECRETS: Record<AddonSecret, VariableSecret | CloudSecret> = 
   },
   "aws-ebs-csi-key-id": { source: "cloud", description: "access key id of the EBS CSI driver's IAM user", maxLength: 128 },
   "aws-ebs-csi-secret-key": { source: "cloud", description: "secret access key of the EBS CSI driver's IAM user", maxLength: 128 },
+  // Prometheus scrapes the etcd members (outside the cluster) over mutual TLS
+  "etcd-metrics-ca": { source: "pki", pem: ETCD_CA, kind: "cert", description: "the etcd CA's certificate", maxLength: 2048 },
+  "etcd-metrics-cert": {
+    source: "pki",
+    pem: ETCD_METRICS_CLIENT,
+    kind: "cert",
+    description: "Prometheus's client certificate for the etcd members' /metrics",
+    maxLength: 2048,
+  },
+  "etcd-metrics-key": { source: "pki", pem: ETCD_METRICS_CLIENT, kind: "key", description: "its key", maxLength: 512 },
 };
 
 /** The environment variable `slipway render` reads a secret from. */
 export function secretEnv(name: AddonSecret): string {
   const s = ADDON_SECRETS[name];
   return s.source === "variable" ? `TF_VAR_${s.variable}` : `SLIPWAY_SECRET_${name.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** Where a secret comes from, as `slipway addons` names it in its place. */
+export function secretSource(name: AddonSecret): string {
+  const s = ADDON_SECRETS[name];
+  return s.source === "pki" ? `the cluster PKI's ${s.pem} ${s.kind === "cert" ? "certificate" : "key"}` : secretEnv(name);
 }
 
 /**

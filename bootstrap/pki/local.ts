@@ -229,7 +229,7 @@ async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["confi
     ];
     cert = await x509.X509CertificateGenerator.create({
       ...validity,
-      notAfter: new Date(now + pki.certValidityDays * DAY),
+      notAfter: new Date(now + (spec.lifetime === "ca" ? pki.caValidityDays : pki.certValidityDays) * DAY),
       subject: subjectOf(spec),
       issuer: ca.cert.subject,
       publicKey: keys.publicKey,

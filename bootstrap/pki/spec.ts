@@ -10,6 +10,8 @@
 //   etcd-node-client-<g>      what node services (flannel, register_node) present to the proxy
 //   apiserver-etcd-client     what the API servers present to the members (etcd user kube-apiserver)
 //   etcd-root                 etcd's root user, on the members only (pki/etcd-users.ts)
+//   etcd-metrics-client       what Prometheus presents to the members for /metrics (addons.monitoring
+//                             only); its name is no etcd user, so it reads nothing else
 // kubernetes CA (its key is on masters: the controller-manager signs kubelet CSRs) signs
 //   admin                     day-to-day administrator (slipway:cluster-admins → cluster-admin)
 //   super-admin               break-glass administrator (system:masters), an output only
@@ -37,6 +39,12 @@ export interface CertSpec {
   dnsNames: string[];
   ipAddresses: string[];
   usages: Usage[];
+  /**
+   * "ca": valid as long as a CA (pki.caValidityDays), for a certificate that reaches the cluster
+   * once (a Secret the masters apply) and so would never be renewed there; default
+   * pki.certValidityDays
+   */
+  lifetime?: "ca";
 }
 
 export type NodeGroup = "etcd" | "master" | `pool-${string}`;
@@ -59,6 +67,8 @@ export const proxyServer = (g: NodeGroup) => `etcd-proxy-server-${g}`;
 export const nodeClient = (g: NodeGroup) => `etcd-node-client-${g}`;
 /** etcd's root user, by certificate: the members' own (users and roles, membership changes) */
 export const ETCD_ROOT = "etcd-root";
+/** Prometheus's etcd client certificate: /metrics over mutual TLS, no etcd user of that name */
+export const ETCD_METRICS_CLIENT = "etcd-metrics-client";
 
 const leaf = (name: string, ca: string, s: Partial<CertSpec> & Pick<CertSpec, "usages">): CertSpec => ({
   name,
@@ -111,6 +121,16 @@ export function certSpecs(cluster: Cluster): CertSpec[] {
     leaf("apiserver-etcd-client", ETCD_CA, { commonName: "kube-apiserver", organization: "slipway:apiservers", usages: ["client_auth"] }),
     leaf(ETCD_ROOT, ETCD_CA, { commonName: "root", organization: "slipway:etcd-members", usages: ["client_auth"] }),
   );
+  if (config.addons.monitoring.enabled)
+    specs.push(
+      // it reads etcd's metrics and nothing else, and lives in a Secret applied once: the CA's lifetime
+      leaf(ETCD_METRICS_CLIENT, ETCD_CA, {
+        commonName: "etcd-metrics",
+        organization: "slipway:monitoring",
+        usages: ["client_auth"],
+        lifetime: "ca",
+      }),
+    );
 
   specs.push(caSpec(KUBE_CA, `${name} kubernetes CA`), caSpec(FRONT_PROXY_CA, `${name} front-proxy CA`));
   specs.push(

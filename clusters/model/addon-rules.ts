@@ -1,9 +1,10 @@
 // The addons' charts as the cluster's cloud pins them, and the rules of the addons section. Apart
 // from addons.ts because the cloud's own charts come from its descriptor, whose schema addons.ts
 // is part of: importing the descriptors from there would go round in a circle.
-import { ADDON_NAMES, type AddonName, CHARTS, type ChartPin, valuesProblems } from "./addons";
+import { ADDON_NAMES, type AddonName, CHARTS, type ChartPin, valuesProblems, wildcardTls } from "./addons";
 import type { RuleSink } from "./cloud";
 import { cloudOf } from "./clouds";
+import { dnsNames } from "./names";
 import type { ClusterConfig } from "./schema";
 
 /** The chart an addon installs on the cluster's cloud (Slipway's pin). */
@@ -12,6 +13,35 @@ export function chartPin(config: { cloud: ClusterConfig["cloud"] }, name: AddonN
     return cloudOf(config).addons[name].chart;
   }
   return CHARTS[name];
+}
+
+/** The addons with a web UI behind the ingress, and the first label of their default name. */
+export const SERVED_UIS = { monitoring: "grafana", dashboard: "headlamp" } as const;
+export type ServedUi = keyof typeof SERVED_UIS;
+
+const uiSetting = (config: ClusterConfig, ui: ServedUi): string | false | undefined =>
+  ui === "monitoring" ? config.addons.monitoring.grafana : config.addons.dashboard.hostname;
+
+/**
+ * The name an addon's UI is served at over HTTPS by the shared Gateway: the one the file gives,
+ * or <label>.<dns.ingress's wildcard base>; undefined when it is not served.
+ */
+export function servedHostname(config: ClusterConfig, ui: ServedUi): string | undefined {
+  const a = config.addons;
+  if (!a[ui].enabled || !a.ingress.enabled || !a.tls.enabled) return undefined;
+  const set = uiSetting(config, ui);
+  if (set === false) return undefined;
+  if (set) return set;
+  const wildcard = dnsNames(config)?.ingress;
+  return wildcard?.startsWith("*.") ? `${SERVED_UIS[ui]}.${wildcard.slice(2)}` : undefined;
+}
+
+/** Whether the ingress wildcard certificate covers a name: one label under dns.ingress's wildcard. */
+export function underWildcard(config: ClusterConfig, host: string): boolean {
+  const wildcard = dnsNames(config)?.ingress;
+  if (!wildcardTls(config) || !wildcard?.startsWith("*.")) return false;
+  const base = wildcard.slice(1);
+  return host.endsWith(base) && !host.slice(0, -base.length).includes(".") && host.length > base.length;
 }
 
 /**
@@ -32,6 +62,35 @@ export function addonRules(config: ClusterConfig, add: RuleSink): void {
     if (seen.has(h)) add(["addons", "ingress", "hostnames", i], `${h} is listed twice`);
     seen.add(h);
   });
+  for (const ui of Object.keys(SERVED_UIS) as ServedUi[]) {
+    const at = ui === "monitoring" ? ["addons", "monitoring", "grafana"] : ["addons", "dashboard", "hostname"];
+    const set = uiSetting(config, ui);
+    if (!a[ui].enabled) continue;
+    if (typeof set === "string" && (!a.ingress.enabled || !a.tls.enabled))
+      add(at, "is served over HTTPS by addons.ingress with a certificate from addons.tls; both must be on (or set it to false)");
+    const host = servedHostname(config, ui);
+    if (host && seen.has(host)) add(at, `${host} is already served by another entry (addons.ingress.hostnames or the other UI)`);
+    if (host) seen.add(host);
+  }
+  if (a.dashboard.enabled && a.dashboard.hostname === undefined && !servedHostname(config, "dashboard"))
+    add(
+      ["addons", "dashboard"],
+      a.ingress.enabled && a.tls.enabled
+        ? "needs a name to be served at: set addons.dashboard.hostname (dns.ingress is no wildcard to take one under), or false to reach it by kubectl port-forward only"
+        : "is served over HTTPS by addons.ingress with a certificate from addons.tls; turn both on, or set addons.dashboard.hostname: false to reach it by kubectl port-forward only",
+    );
+  for (const name of ["monitoring", "logStore"] as const)
+    if (a[name].enabled && !a.storage.enabled)
+      add(
+        ["addons", name],
+        `keeps its data on a volume of addons.storage's StorageClass, which is off; turn addons.storage on (or ${name} off)`,
+      );
+  const outputs = (a.logs.values?.config as Record<string, unknown> | undefined)?.outputs;
+  if (a.logs.enabled && !a.logStore.enabled && outputs === undefined)
+    add(
+      ["addons", "logs"],
+      "sends to addons.logStore, which is off: turn it on, or give Fluent Bit outputs of your own in addons.logs.values.config.outputs",
+    );
   for (const name of ADDON_NAMES) {
     const settings = a[name];
     const pin = chartPin(config, name);

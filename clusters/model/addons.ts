@@ -56,18 +56,66 @@ export const CHARTS = {
     namespace: "kube-system",
     delivers: "resource metrics (kubectl top, autoscaling)",
   },
+  monitoring: {
+    chart: "kube-prometheus-stack",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "88.5.3",
+    namespace: "monitoring",
+    delivers:
+      "cluster health and performance metrics with Grafana as the UI: Prometheus, Alertmanager, node-exporter, the etcd tier scraped over mutual TLS",
+  },
+  logs: {
+    chart: "fluent-bit",
+    repo: "https://fluent.github.io/helm-charts",
+    version: "0.58.1",
+    namespace: "logging",
+    delivers: "log collection: the journal and every container's logs of every node",
+  },
+  logStore: {
+    chart: "loki",
+    repo: "https://grafana-community.github.io/helm-charts",
+    version: "18.11.0",
+    namespace: "logging",
+    delivers: "the logs' store (Loki on a block-storage volume), searched from Grafana",
+    schema: "loki-18.11.0",
+  },
+  dashboard: {
+    chart: "headlamp",
+    repo: "https://kubernetes-sigs.github.io/headlamp/",
+    version: "0.45.0",
+    namespace: "headlamp",
+    delivers: "the dashboard (Headlamp) behind the ingress with TLS, signed in with a token",
+    schema: "headlamp-0.45.0",
+  },
 } as const satisfies Record<string, ChartPin>;
 
 /** The addons whose chart is the cloud's own: its descriptor pins it (CloudDescriptor.addons). */
 export type CloudAddonName = "cloudController" | "storage";
 export type AddonName = keyof typeof CHARTS | CloudAddonName;
-export const ADDON_NAMES: readonly AddonName[] = ["ingress", "tls", "cloudController", "storage", "metricsServer"];
+export const ADDON_NAMES: readonly AddonName[] = [
+  "ingress",
+  "tls",
+  "cloudController",
+  "storage",
+  "metricsServer",
+  "monitoring",
+  "logs",
+  "logStore",
+  "dashboard",
+];
 
 /**
  * The credentials addons take from outside the cluster (bootstrap/addons/secrets.ts says where
  * each comes from).
  */
-export type AddonSecret = "cloudflare-dns01-token" | "openstack-cloud-config" | "aws-ebs-csi-key-id" | "aws-ebs-csi-secret-key";
+export type AddonSecret =
+  | "cloudflare-dns01-token"
+  | "openstack-cloud-config"
+  | "aws-ebs-csi-key-id"
+  | "aws-ebs-csi-secret-key"
+  | "etcd-metrics-ca"
+  | "etcd-metrics-cert"
+  | "etcd-metrics-key";
 
 const chartVersion = z
   .string()
@@ -81,6 +129,40 @@ const values = z
   .describe(
     "Helm values merged over Slipway's (maps merge key by key, lists and scalars replace). Checked against the pinned chart's values.schema.json where it ships one.",
   );
+
+/** A duration as Prometheus and Loki read one: 15d, 2w, 720h. */
+const retention = (what: string, def: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,4}(h|d|w)$/, "must be a duration such as 15d, 2w or 720h")
+    .default(def)
+    .describe(`How long ${what} are kept (h, d or w). Default: ${def}.`);
+
+const volumeGib = (what: string, def: number) =>
+  z
+    .number()
+    .int("must be a whole number of GiB")
+    .min(1)
+    .max(16384)
+    .default(def)
+    .describe(`Size in GiB of ${what}'s volume (addons.storage's StorageClass). Default: ${def}.`);
+
+const storageClass = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "must be a StorageClass name such as cinder-retain")
+  .optional()
+  .describe(
+    "StorageClass of its volume. Default: addons.storage's class that keeps its volumes (cinder-retain, gp3-retain): deleting the claim by mistake loses no data.",
+  );
+
+const servedName = (what: string, example: string) =>
+  z
+    .union([dnsName(example), z.literal(false)])
+    .optional()
+    .describe(
+      `The name ${what} is served at over HTTPS by the ingress, or false for none (kubectl port-forward). ` +
+        `Default: ${example.split(".")[0]}.<dns.ingress without its *.> when dns.ingress is a wildcard, otherwise none.`,
+    );
 
 /**
  * An addon: `true`/`false`, or a map of its settings (`enabled` defaults to true there: writing
@@ -101,6 +183,23 @@ function addon<Own extends z.ZodRawShape>(name: AddonName, on: boolean, what: st
     .transform((v) => settings.parse(typeof v === "boolean" ? { enabled: v } : v))
     .describe(`${what[0]?.toUpperCase()}${what.slice(1)}: ${charts}. true or false, or its settings. Default: ${on ? "on" : "off"}.`);
 }
+
+/** The log store's settings: like addon(), but left unset it follows addons.logs (resolved by Addons). */
+const logStoreSettings = z.strictObject({
+  enabled: z.boolean().default(true).describe("Install Loki."),
+  version: chartVersion.optional(),
+  values: values.optional(),
+  retention: retention("logs", "14d"),
+  size: volumeGib("Loki", 50),
+  storageClass,
+});
+const logStore = z
+  .union([z.boolean(), logStoreSettings])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : logStoreSettings.parse(typeof v === "boolean" ? { enabled: v } : v)))
+  .describe(
+    `The logs' store: Loki (${CHARTS.logStore.chart} ${CHARTS.logStore.version} from ${CHARTS.logStore.repo}), one instance on a volume. true or false, or its settings. Default: on when addons.logs is (off: send Fluent Bit's output elsewhere through addons.logs.values).`,
+  );
 
 export const Addons = z
   .strictObject({
@@ -152,7 +251,19 @@ export const Addons = z
       defaultClass: z.boolean().default(true).describe("Make Slipway's StorageClass (cinder, or gp3 on AWS) the cluster's default."),
     }),
     metricsServer: addon("metricsServer", true, "metrics-server", {}),
+    monitoring: addon("monitoring", false, "monitoring: Prometheus, Alertmanager and Grafana (kube-prometheus-stack)", {
+      retention: retention("metrics", "15d"),
+      size: volumeGib("Prometheus", 50),
+      storageClass,
+      grafana: servedName("Grafana", "grafana.apps.example.com"),
+    }),
+    logs: addon("logs", false, "log collection: Fluent Bit on every node, sending to addons.logStore", {}),
+    logStore,
+    dashboard: addon("dashboard", false, "the dashboard: Headlamp behind the ingress, sign-in with a token", {
+      hostname: servedName("the dashboard", "headlamp.apps.example.com"),
+    }),
   })
+  .transform((a) => ({ ...a, logStore: a.logStore ?? logStoreSettings.parse({ enabled: a.logs.enabled }) }))
   .describe("What the cluster runs from its first boot, installed by the masters with no step after terraform apply.");
 
 export type AddonsConfig = z.output<typeof Addons>;

@@ -64,7 +64,13 @@ export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
   /** how many public addresses and names (known only at apply time) the API answers on */
   publicApiEndpoints(config: Config): { ips: number; names: number };
   /** the user_data limit and how the cloud counts it */
-  userData: { limit: number; counted: "raw" | "base64"; what: string };
+  userData: {
+    limit: number;
+    counted: "raw" | "base64";
+    what: string;
+    /** what to do about a config over the limit, when no config is served from elsewhere */
+    remedy?: string;
+  };
   /** whether machines of a worker pool are named by the cloud (an Auto Scaling group) rather than planned */
   namesPoolMachines: boolean;
   devices: VolumeDevices;

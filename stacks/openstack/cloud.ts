@@ -187,7 +187,12 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
 
   // a floating IP per master, and the Octavia load balancer's
   publicApiEndpoints: (config) => ({ ips: config.masters.count + (config.openstack.apiLoadBalancer ? 1 : 0), names: 0 }),
-  userData: { limit: 65535, counted: "base64", what: "Nova accepts at most 65,535 bytes of base64-encoded user_data" },
+  userData: {
+    limit: 65535,
+    counted: "base64",
+    what: "Nova accepts at most 65,535 bytes of base64-encoded user_data",
+    remedy: "set openstack.configStore: swift to serve configs over half of that from Swift",
+  },
   namesPoolMachines: false,
   // virtio disks in attachment order; the stacks pass volume ids, which prepare-volume finds by id
   devices: { logs: "/dev/vdc", renderDefaults: { etcdData: "/dev/vdb", logs: "/dev/vdc" } },
