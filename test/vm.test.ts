@@ -166,9 +166,20 @@ async function failedUnits(name: string): Promise<string[]> {
 }
 
 async function dumpOnFailure(): Promise<void> {
-  for (const name of lab?.vms.keys() ?? []) {
-    const r = await lab.ssh(name, "systemctl --failed --no-legend; journalctl -b --no-pager -n 60", 30_000);
-    console.log(`--- ${name} ---\n${r.stdout}${r.stderr}`);
+  for (const [name, vm] of lab?.vms ?? []) {
+    const r = await lab.ssh(
+      name,
+      "systemctl --failed --no-legend; journalctl -b --no-pager -n 60 -u coordinate-reboot -u etcd-join -u systemd-logind",
+      30_000,
+    );
+    // the console too: a machine that does not answer may be rebooting, or have panicked
+    let serial = "";
+    try {
+      serial = readFileSync(vm.serialLog, "utf8").split("\n").slice(-40).join("\n");
+    } catch {
+      serial = "(no console log)";
+    }
+    console.log(`--- ${name} ---\n${r.stdout}${r.stderr}\n--- ${name} console ---\n${serial}`);
   }
 }
 
@@ -236,7 +247,7 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
       // where an emulated boot spends its time (for tuning the tier; not asserted)
       const blame = await lab.ssh(
         (members[0] as (typeof members)[number]).name,
-        "systemd-analyze; systemd-analyze blame | head -n 12",
+        "systemctl list-jobs --no-pager | head -n 15; journalctl -b -o short-monotonic --no-pager -g 'Reached target|Started (docker|containerd|etcd-member|ssh|systemd-networkd)' | tail -n 25",
         60_000,
       );
       console.log(`${(members[0] as (typeof members)[number]).name}: ${blame.stdout}${blame.stderr}`);
@@ -454,29 +465,41 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
         10 * MIN,
       );
       const second = pair.find((m) => m !== first) as (typeof members)[number];
-      await waitFor("the first back and healthy", async () => ((await healthy(first.ip)) ? true : undefined), 15 * MIN);
+      // While the first is away it holds the lock, so the second cannot reboot: now is when to
+      // look at the second. Its run ended (or ends) without rebooting, saying why: the other holds
+      // the lock, took it first, or etcd did not answer (its first read or a later step) while the
+      // other went down — never a failed unit. (Once the first is back, the second's own timer
+      // may take the lock and reboot at any moment: nothing below needs it reachable.)
       expect(await bootId(second.name), `${second.name} rebooted together with ${first.name}`).toBe(boots[second.name]);
-      // its run ended without rebooting, saying why: the other holds the lock, took it first, or
-      // etcd did not answer (its first read or a later step) while the other went down — never a
-      // failed unit
-      expect(await sshOk(second.name, "journalctl -u coordinate-reboot -o cat")).toMatch(
-        new RegExp(`${first.name} reboots first|took the lock first|etcd does not answer yet|etcd did not answer \\(.*\\); trying again`),
+      const why = new RegExp(
+        `${first.name} reboots first|took the lock first|etcd does not answer yet|etcd did not answer \\(.*\\); trying again`,
+      );
+      await waitFor(
+        `${second.name}'s run saying why it waits`,
+        async () => (why.test(await sshOk(second.name, "journalctl -u coordinate-reboot -o cat")) ? true : undefined),
+        5 * MIN,
       );
       expect(await sshOk(second.name, "systemctl is-failed coordinate-reboot.service || true")).not.toMatch(/^failed/);
+      await waitFor("the first back and healthy", async () => ((await healthy(first.ip)) ? true : undefined), 15 * MIN);
 
       // the first, healthy again, gives the lock back (its timer would within minutes); then the
-      // second's next run takes it and reboots
+      // second's next run — the test's, or its own timer's — takes it and reboots
+      const secondGone = async () => {
+        const b = await bootId(second.name);
+        return b === undefined || b !== boots[second.name];
+      };
       await waitFor(
         "the first released the lock",
         async () => {
           await lab.ssh(first.name, "systemctl start coordinate-reboot.service", 5 * MIN);
           const held = ok(await etcdctl(["get", "/slipway/reboot/control", "--print-value-only"]), "get lock").trim();
-          return held === "" ? true : undefined;
+          return held === "" || held.includes(second.name) || (await secondGone()) ? true : undefined;
         },
         10 * MIN,
         10_000,
       );
-      await sshOk(second.name, "systemctl start --no-block coordinate-reboot.service");
+      // (refused when the second is already going down: its own timer was first)
+      await lab.ssh(second.name, "systemctl start --no-block coordinate-reboot.service", 30_000);
       await waitFor(
         "the second rebooted and healthy",
         async () => {
@@ -492,6 +515,12 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
       const b = down[second.name] as [number, number][];
       // each came back as itself: same member id, same volume, not formatted again, every write
       // readable from the member itself — writes made while it was away included
+      // both up again: their boot ids now, to tell a further reboot from a slow answer below
+      const after = Object.fromEntries(
+        await Promise.all(
+          pair.map(async (m) => [m.name, await waitFor(`${m.name} answering`, async () => bootId(m.name), 5 * MIN)] as const),
+        ),
+      );
       for (const m of pair) {
         expect((await memberIds())[m.name], `${m.name}: same member id`).toBe(ids[m.name]);
         expect(await volumeUuid(m.name), `${m.name}: same volume`).toBe(uuids[m.name]);
@@ -507,6 +536,9 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
           2 * MIN,
         );
       }
+      // …and neither went down again once both were back
+      for (const m of pair)
+        expect(await waitFor(`${m.name} answering`, async () => bootId(m.name), 5 * MIN), `${m.name} rebooted again`).toBe(after[m.name]);
       console.log(`coordinated reboots: ${total} writes during the step`);
       expect(a.length, `${first.name} was seen down`).toBeGreaterThan(0);
       expect(b.length, `${second.name} was seen down`).toBeGreaterThan(0);
