@@ -89,6 +89,8 @@ export async function renderCommand(cluster: Cluster, opts: RenderCliOptions): P
   );
   if (r.withoutSecrets.length)
     process.stderr.write(
-      `  without the cloud credentials Terraform makes (${r.withoutSecrets.join(", ")}): its cloud controllers wait for them\n`,
+      `  without the cloud credentials Terraform makes (${r.withoutSecrets.join(", ")}): ${
+        t.role === "etcd" ? "this member takes no backups" : "its cloud controllers wait for them"
+      }\n`,
     );
 }

@@ -2,7 +2,7 @@
 // local PKI directory and the planned addresses — for bare metal, QEMU and tests. The parts and
 // the builder are the ones synthesis uses; only the source of the values differs.
 import { UserError } from "../clusters/model/errors";
-import { ADDON_SECRETS, jsonInner, secretEnv } from "./addons/secrets";
+import { ADDON_SECRETS, ENV_SAFE, jsonInner, secretEnv } from "./addons/secrets";
 import { cloudOf } from "../clusters/model/clouds";
 import type { Cluster } from "../clusters/model/load";
 import { renderLocal, wrapConfig } from "./ignition/render";
@@ -91,6 +91,11 @@ export async function renderNode(cluster: Cluster, opts: RenderOptions): Promise
         return jsonInner(pem);
       }
       const v = opts.secrets?.[name] ?? process.env[secretEnv(name)];
+      if (v && "lands" in s && s.lands === "env") {
+        if (!new RegExp(ENV_SAFE).test(v))
+          throw new UserError(`${secretEnv(name)} holds characters an EnvironmentFile line cannot (${s.description})`);
+        return v;
+      }
       if (v) return jsonInner(v);
       // a credential Terraform makes: the rendered master goes without it (render says so)
       if (s.source === "cloud") {

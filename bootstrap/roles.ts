@@ -9,6 +9,7 @@ import { certExpiryPart } from "./parts/cert-expiry";
 import { containerdPart } from "./parts/containerd";
 import { controlPlanePart } from "./parts/control-plane";
 import { drainNodesPart } from "./parts/drain-nodes";
+import { etcdBackupPart } from "./parts/etcd-backup";
 import { etcdMemberPart } from "./parts/etcd-member";
 import { etcdProxyPart } from "./parts/etcd-proxy";
 import { flannelCniPart, flannelPart } from "./parts/flannel";
@@ -39,7 +40,7 @@ const KUBERNETES_NODE: Part[] = [
 ];
 
 export const ROLE_PARTS: Record<NodeTarget["role"], Part[]> = {
-  etcd: [...EVERY_NODE, etcdMemberPart],
+  etcd: [...EVERY_NODE, etcdMemberPart, etcdBackupPart],
   master: [...EVERY_NODE, ...KUBERNETES_NODE, controlPlanePart, kubeCertsPart, kubeBootstrapPart, addonsPart, joinPart, drainNodesPart],
   worker: [...EVERY_NODE, logsVolumePart, ...KUBERNETES_NODE],
 };

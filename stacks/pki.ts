@@ -16,7 +16,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { Fn, Op, TerraformVariable, type TerraformStack } from "cdktf";
 import { Deferred } from "../bootstrap/ignition/builder";
-import { ADDON_SECRETS } from "../bootstrap/addons/secrets";
+import { ADDON_SECRETS, ENV_SAFE } from "../bootstrap/addons/secrets";
 import type { AddonSecret } from "../bootstrap/node";
 import { type CertSpec, certSpecs, type NodeGroup, type PemKind, pemBound } from "../bootstrap/pki/spec";
 import type { Cluster } from "../clusters/model/load";
@@ -64,6 +64,19 @@ export class TerraformPki {
       ];
       if (spec.kind === "keypair") {
         this.certs.set(spec.name, base);
+        continue;
+      }
+      if (spec.kind === "recipient") {
+        const cert = new SelfSignedCert(stack, `cert_${id}`, {
+          privateKeyPem: key.privateKeyPem,
+          subject,
+          isCaCertificate: false,
+          setSubjectKeyId: true,
+          validityPeriodHours: hours(pki.caValidityDays),
+          earlyRenewalHours: hours(pki.renewBeforeDays),
+          allowedUses: ["key_agreement"],
+        });
+        this.certs.set(spec.name, { ...base, certPem: cert.certPem });
         continue;
       }
       if (spec.kind === "ca") {
@@ -163,13 +176,17 @@ export class TerraformPki {
         if (!make) throw new Error(`this cloud's stack makes no ${name}`);
         value = make();
       }
-      // JSON-escaped: the value lands inside a JSON string (bootstrap/addons/secrets.ts)
-      d = new Deferred(
-        Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(value), Fn.rawString('"')), Fn.rawString('"')),
-        s.maxLength * 2,
-        s.description,
-        "base64",
-      );
+      d =
+        "lands" in s && s.lands === "env"
+          ? // a line of an EnvironmentFile: as it is, and refused at apply if it could break the line
+            new Deferred(Fn.regex(ENV_SAFE, value), s.maxLength, s.description, "base64")
+          : // JSON-escaped: the value lands inside a JSON string (bootstrap/addons/secrets.ts)
+            new Deferred(
+              Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(value), Fn.rawString('"')), Fn.rawString('"')),
+              s.maxLength * 2,
+              s.description,
+              "base64",
+            );
       this.addonSecrets.set(name, d);
     }
     return d;

@@ -122,7 +122,7 @@ describe("user_data on the Terraform path", () => {
     const resolve = tfResolver(pki, "demo-etcd-0");
     const locals: Record<string, string> = {};
     const template = (instances.etcd_0?.user_data ?? "").replace(
-      /(?<![\w.])(tls_[a-z_]+\.[a-z0-9_-]+\.[a-z_]+|random_password\.[a-z_]+\.result|openstack_blockstorage_volume_v3\.[a-z0-9_]+\.id)/g,
+      /(?<![\w.])(tls_[a-z_]+\.[a-z0-9_-]+\.[a-z_]+|random_password\.[a-z_]+\.result|openstack_blockstorage_volume_v3\.[a-z0-9_]+\.id|openstack_identity_application_credential_v3\.[a-z0-9_]+\.(?:id|secret)|local\.keystone_url)/g,
       (ref) => {
         const name = `v${Object.keys(locals).length}`;
         locals[name] = resolve(ref).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
@@ -130,7 +130,8 @@ describe("user_data on the Terraform path", () => {
       },
     );
     const out = applyOffline(join(work.dir, "tf"), { locals, output: { ud: { value: template } } });
-    const rendered = await renderNode(cluster, { target: { role: "etcd", index: 0 }, pkiDir });
+    // the backup store's credential as Terraform fills it in (the same values for render)
+    const rendered = await renderNode(cluster, { target: { role: "etcd", index: 0 }, pkiDir, secrets: tfAddonSecrets(cluster) });
     expect(normalize(unwrapConfig(out.ud?.value as string))).toEqual(normalize(rendered.config));
   });
 });
@@ -170,7 +171,12 @@ describe("secrets stay in Terraform state", () => {
     for (const k of keys) expect(k).toMatchObject({ algorithm: "ECDSA", ecdsa_curve: "P256" });
     const cas = specs.filter((s) => s.kind === "ca");
     expect(cas.map((c) => c.name)).toEqual(["etcd-ca", "kubernetes-ca", "front-proxy-ca"]);
-    const selfSigned = Object.values(tf.resource.tls_self_signed_cert ?? {});
+    const allSelfSigned = tf.resource.tls_self_signed_cert as Record<string, Record<string, unknown>>;
+    // the CAs, and the certificate etcd backups are encrypted to (key agreement only, not a CA)
+    expect(allSelfSigned["cert_etcd-backup"]).toMatchObject({ is_ca_certificate: false, allowed_uses: ["key_agreement"] });
+    const selfSigned = Object.entries(allSelfSigned)
+      .filter(([k]) => k !== "cert_etcd-backup")
+      .map(([, v]) => v);
     expect(selfSigned).toHaveLength(3);
     for (const c of selfSigned)
       expect(c).toMatchObject({

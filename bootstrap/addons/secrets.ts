@@ -26,6 +26,11 @@ interface CloudSecret {
   source: "cloud";
   description: string;
   maxLength: number;
+  /**
+   * "env": the value lands in an EnvironmentFile line, not a JSON string: it is written as it is
+   * and must match ENV_SAFE (Terraform checks at apply, render before writing)
+   */
+  lands?: "env";
 }
 /** a PEM of the cluster PKI (bootstrap/pki/spec.ts): Terraform issues it into state, render into its PKI folder */
 interface PkiSecret {
@@ -64,7 +69,25 @@ export const ADDON_SECRETS: Record<AddonSecret, VariableSecret | CloudSecret | P
     maxLength: 2048,
   },
   "etcd-metrics-key": { source: "pki", pem: ETCD_METRICS_CLIENT, kind: "key", description: "its key", maxLength: 512 },
+  // the etcd members' backup store (etcd.backup): a write-only application credential
+  "etcd-backup-credential-id": {
+    source: "cloud",
+    description: "id of the etcd backups' application credential",
+    maxLength: 64,
+    lands: "env",
+  },
+  "etcd-backup-credential-secret": {
+    source: "cloud",
+    description: "secret of the etcd backups' application credential (PUT into the backup container only)",
+    maxLength: 128,
+    lands: "env",
+  },
+  "etcd-backup-auth-url": { source: "cloud", description: "Keystone's public URL", maxLength: 256, lands: "env" },
+  "etcd-backup-region": { source: "cloud", description: "the region of the backup container", maxLength: 64, lands: "env" },
 };
+
+/** What a value landing in an EnvironmentFile may hold: no blank, quote, backslash, $ or backtick. */
+export const ENV_SAFE = "^[A-Za-z0-9_.:/@%+=,~-]+$";
 
 /** The environment variable `slipway render` reads a secret from. */
 export function secretEnv(name: AddonSecret): string {

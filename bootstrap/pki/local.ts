@@ -205,7 +205,9 @@ async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["confi
       .replace(/^[89a-f]/, "1"),
   };
   let cert: x509.X509Certificate;
-  if (spec.kind === "ca" || !ca) {
+  if (spec.kind === "ca" || spec.kind === "recipient" || !ca) {
+    // a CA signs; a recipient is a key others encrypt to (ECDH in CMS): no CA, key agreement only
+    const recipient = spec.kind === "recipient";
     cert = await x509.X509CertificateGenerator.createSelfSigned({
       ...validity,
       notAfter: new Date(now + pki.caValidityDays * DAY),
@@ -213,9 +215,11 @@ async function issue(spec: CertSpec, ca: Parsed | undefined, pki: Cluster["confi
       keys,
       signingAlgorithm: ALG,
       extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.BasicConstraintsExtension(!recipient, undefined, true),
         new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+          recipient
+            ? x509.KeyUsageFlags.keyAgreement
+            : x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
           true,
         ),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),

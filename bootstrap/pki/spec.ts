@@ -10,6 +10,8 @@
 //   etcd-node-client-<g>      what node services (flannel, register_node) present to the proxy
 //   apiserver-etcd-client     what the API servers present to the members (etcd user kube-apiserver)
 //   etcd-root                 etcd's root user, on the members only (pki/etcd-users.ts)
+//   etcd-backup               (self-signed, key agreement) what etcd snapshots are encrypted to; its
+//                             key never leaves Terraform state or the local PKI
 //   etcd-metrics-client       what Prometheus presents to the members for /metrics (addons.monitoring
 //                             only); its name is no etcd user, so it reads nothing else
 // kubernetes CA (its key is on masters: the controller-manager signs kubelet CSRs) signs
@@ -30,8 +32,11 @@ export type Usage = "server_auth" | "client_auth";
 
 export interface CertSpec {
   name: string;
-  /** "ca": self-signed CA; "leaf": signed by `ca`; "keypair": a key without a certificate */
-  kind: "ca" | "leaf" | "keypair";
+  /**
+   * "ca": self-signed CA; "leaf": signed by `ca`; "keypair": a key without a certificate;
+   * "recipient": a self-signed certificate others encrypt to (key agreement only)
+   */
+  kind: "ca" | "leaf" | "keypair" | "recipient";
   ca?: string;
   commonName?: string;
   organization?: string;
@@ -67,6 +72,11 @@ export const proxyServer = (g: NodeGroup) => `etcd-proxy-server-${g}`;
 export const nodeClient = (g: NodeGroup) => `etcd-node-client-${g}`;
 /** etcd's root user, by certificate: the members' own (users and roles, membership changes) */
 export const ETCD_ROOT = "etcd-root";
+/**
+ * What etcd backups are encrypted to (CMS, ECDH + AES-256-GCM): the machines hold only the
+ * certificate; the key stays in Terraform state (or the local PKI) for `slipway etcd restore`
+ */
+export const ETCD_BACKUP = "etcd-backup";
 /** Prometheus's etcd client certificate: /metrics over mutual TLS, no etcd user of that name */
 export const ETCD_METRICS_CLIENT = "etcd-metrics-client";
 
@@ -121,6 +131,16 @@ export function certSpecs(cluster: Cluster): CertSpec[] {
     leaf("apiserver-etcd-client", ETCD_CA, { commonName: "kube-apiserver", organization: "slipway:apiservers", usages: ["client_auth"] }),
     leaf(ETCD_ROOT, ETCD_CA, { commonName: "root", organization: "slipway:etcd-members", usages: ["client_auth"] }),
   );
+  if (config.etcd.backup.enabled)
+    specs.push({
+      name: ETCD_BACKUP,
+      kind: "recipient",
+      commonName: `${name} etcd backups`,
+      organization: "slipway",
+      dnsNames: [],
+      ipAddresses: [],
+      usages: [],
+    });
   if (config.addons.monitoring.enabled)
     specs.push(
       // it reads etcd's metrics and nothing else, and lives in a Secret applied once: the CA's lifetime

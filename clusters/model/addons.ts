@@ -115,7 +115,12 @@ export type AddonSecret =
   | "aws-ebs-csi-secret-key"
   | "etcd-metrics-ca"
   | "etcd-metrics-cert"
-  | "etcd-metrics-key";
+  | "etcd-metrics-key"
+  // not an addon's: the etcd members' backup store (etcd.backup), the same path from state
+  | "etcd-backup-credential-id"
+  | "etcd-backup-credential-secret"
+  | "etcd-backup-auth-url"
+  | "etcd-backup-region";
 
 const chartVersion = z
   .string()

@@ -229,6 +229,41 @@ const Backend = z
 // volume sizes and what else its machines need
 
 /** The etcd tier: `own` between the member count and preventDestroy (callers add `.prefault({})`: every field has a default). */
+const backupSettings = z.strictObject({
+  enabled: z.boolean().default(true).describe("Back the etcd tier up."),
+  everyMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(1440)
+    // a calendar systemd can say: minutes dividing an hour, or whole hours dividing a day
+    .refine((m) => (m < 60 && 60 % m === 0) || (m % 60 === 0 && 1440 % m === 0), {
+      message: "must divide an hour (5, 6, 10, 12, 15, 20, 30) or be whole hours dividing a day (60, 120, 180, 240, 360, 480, 720, 1440)",
+    })
+    .default(15)
+    .describe("Minutes between snapshots (the leader takes them); they fall on the hour, so hourly and daily copies are the slot's first."),
+  keep: z
+    .strictObject({
+      recentHours: z.number().int().min(1).max(720).default(24).describe("How long every snapshot is kept, in hours."),
+      hourlyDays: z.number().int().min(1).max(366).default(7).describe("How long the first snapshot of each hour is kept, in days."),
+      dailyDays: z.number().int().min(1).max(3660).default(90).describe("How long the first snapshot of each day is kept, in days."),
+    })
+    .prefault({})
+    .describe("Retention, by tier; the object store expires old snapshots itself (no cleanup runs on the machines)."),
+});
+
+/** etcd.backup: true/false or its settings, always read as the settings. */
+export function backupSchema(on: boolean) {
+  return z
+    .union([z.boolean(), backupSettings])
+    .default(on)
+    .transform((v) => backupSettings.parse(typeof v === "boolean" ? { enabled: v } : v))
+    .describe(
+      "Snapshots of etcd, taken by the current leader, checked, compressed, encrypted to a key only Terraform state holds, and uploaded to the cloud's object store with tiered retention. true or false, or its settings.",
+    );
+}
+export type BackupConfig = z.output<ReturnType<typeof backupSchema>>;
+
 export function etcdSchema<Own extends z.ZodRawShape>(own: Own) {
   return z
     .strictObject({

@@ -12,8 +12,31 @@ import { DataOpenstackIdentityAuthScopeV3 } from "./gen/data-openstack-identity-
 import { IdentityApplicationCredentialV3 } from "./gen/identity-application-credential-v3";
 import type { ClusterNetwork } from "./network";
 
+/**
+ * Keystone's public URL and the project's region, from the catalog of Terraform's own token
+ * (listing endpoints needs an administrator); made once per stack, on first use.
+ */
+export class Identity {
+  private made?: { authUrl: string; region: string };
+  constructor(
+    private readonly stack: TerraformStack,
+    private readonly config: OpenstackClusterConfig,
+  ) {}
+  get(): { authUrl: string; region: string } {
+    if (this.made) return this.made;
+    const scope = new DataOpenstackIdentityAuthScopeV3(this.stack, "auth_scope", { name: "slipway" });
+    const authUrl = new TerraformLocal(
+      this.stack,
+      "keystone_url",
+      `\${flatten([for s in ${scope.fqn}.service_catalog : [for e in s.endpoints : e.url if e.interface == "public"] if s.type == "identity"])[0]}`,
+    );
+    this.made = { authUrl: authUrl.asString, region: this.config.openstack.region ?? scope.region };
+    return this.made;
+  }
+}
+
 /** cloud.conf as a Terraform expression (made on first use: only when an addon needs it). */
-export function cloudConfig(stack: TerraformStack, config: OpenstackClusterConfig, net: ClusterNetwork): () => string {
+export function cloudConfig(stack: TerraformStack, config: OpenstackClusterConfig, net: ClusterNetwork, identity: Identity): () => string {
   let made: string | undefined;
   return () => {
     if (made) return made;
@@ -23,13 +46,7 @@ export function cloudConfig(stack: TerraformStack, config: OpenstackClusterConfi
       roles: config.addons.cloudController.roles,
       unrestricted: false,
     });
-    const scope = new DataOpenstackIdentityAuthScopeV3(stack, "auth_scope", { name: "slipway" });
-    // the identity service's public endpoint, from the token's catalog
-    const authUrl = new TerraformLocal(
-      stack,
-      "keystone_url",
-      `\${flatten([for s in ${scope.fqn}.service_catalog : [for e in s.endpoints : e.url if e.interface == "public"] if s.type == "identity"])[0]}`,
-    );
+    const { authUrl, region } = identity.get();
     // a format string and its arguments: cdktf cannot pass a template with references into jsonencode
     const lb = config.addons.cloudController.loadBalancers ? [net.externalNetworkId, net.subnet.id] : [];
     const format = openstackCloudConf({
@@ -39,7 +56,7 @@ export function cloudConfig(stack: TerraformStack, config: OpenstackClusterConfi
       credentialSecret: "%s",
       ...(lb.length ? { loadBalancer: { floatingNetworkId: "%s", subnetId: "%s" } } : {}),
     });
-    const conf = Fn.format(format, [authUrl.asString, config.openstack.region ?? scope.region, cred.id, cred.secret, ...lb]);
+    const conf = Fn.format(format, [authUrl, region, cred.id, cred.secret, ...lb]);
     made = conf;
     return conf;
   };

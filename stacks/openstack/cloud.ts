@@ -3,7 +3,16 @@
 // devices volumes appear as. Read by every layer: imports only the model.
 import { z } from "zod";
 import type { CloudDescriptor } from "../../clusters/model/cloud";
-import { cloudName, clusterSchema, etcdSchema, gib, mastersSchema, text, workersSchema } from "../../clusters/model/fragments";
+import {
+  backupSchema,
+  cloudName,
+  clusterSchema,
+  etcdSchema,
+  gib,
+  mastersSchema,
+  text,
+  workersSchema,
+} from "../../clusters/model/fragments";
 import { wildcardTls } from "../../clusters/model/addons";
 import { addressAt, isIp, parseCidr4 } from "../../clusters/model/net";
 import { type CloudPlan, OFFSETS, place } from "../../clusters/model/placement";
@@ -84,7 +93,12 @@ export const OpenstackCluster = clusterSchema(
   "openstack",
   { openstack: Openstack.prefault({}), image: OpenstackImage },
   {
-    etcd: etcdSchema({ flavor: flavor("m1.small"), volumeSize: gib("Cinder data volume per member").default(10) }).prefault({}),
+    etcd: etcdSchema({
+      flavor: flavor("m1.small"),
+      volumeSize: gib("Cinder data volume per member").default(10),
+      // Swift, with a write-only application credential: default on
+      backup: backupSchema(true),
+    }).prefault({}),
     masters: mastersSchema({ flavor: flavor("m1.medium") }).prefault({}),
     workers: workersSchema({
       flavor: flavor("m1.large"),

@@ -10,7 +10,8 @@ import { TerraformPki } from "../pki";
 import { publicApi } from "./api";
 import { UserDataBudget } from "../userdata";
 import type { OpenstackClusterConfig } from "./cloud";
-import { cloudConfig } from "./cloud-glue";
+import { backupStore } from "./backups";
+import { cloudConfig, Identity } from "./cloud-glue";
 import { etcdMembers } from "./etcd";
 import { ComputeKeypairV2 } from "./gen/compute-keypair-v2";
 import { OpenstackProvider } from "./gen/provider";
@@ -42,8 +43,10 @@ export class OpenstackClusterStack extends TerraformStack {
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new ComputeKeypairV2(this, "keypair", { name: config.name, publicKey: firstKey }) : undefined;
     const api = publicApi(this, config, cluster.plan, net);
+    const identity = new Identity(this, config);
     const pki = new TerraformPki(this, { ...cluster, config }, api.addresses, [], {
-      "openstack-cloud-config": cloudConfig(this, config, net),
+      "openstack-cloud-config": cloudConfig(this, config, net, identity),
+      ...backupStore(this, config, identity),
     });
     const ctx: MachineContext = {
       stack: this,

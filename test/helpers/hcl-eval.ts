@@ -59,6 +59,13 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   sha512: ([s]) => createHash("sha512").update(String(s), "utf8").digest("hex"),
   substr: ([s, offset, length]) => String(s).substr(Number(offset), Number(length)),
   floor: ([n]) => Math.floor(Number(n)),
+  // Terraform's regex with a pattern without groups: the first match, an error when there is none
+  // (RE2 and JavaScript agree on the anchored character classes Slipway uses)
+  regex: ([pattern, s]) => {
+    const m = new RegExp(String(pattern)).exec(String(s));
+    if (!m) throw new Error(`regex: pattern did not match any part of the given string (${String(pattern)})`);
+    return m[0];
+  },
   // of a string, as Terraform's: JSON with <, > and & escaped as \u003c, \u003e, \u0026 (Go's encoder)
   jsonencode: ([s]) => {
     if (typeof s !== "string") throw new Error("jsonencode of a non-string is not expected");

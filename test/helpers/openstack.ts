@@ -18,6 +18,8 @@ export interface OpenStack {
   appCredential: { id: string; secret: string };
   /** an admin token, for looking behind the user's back */
   adminToken(): Promise<string>;
+  /** a token of the demo user in the demo project (its owner: a member) */
+  demoToken(): Promise<string>;
   /** every image in Glance (admin view, all projects) */
   images(): Promise<{ id: string; name: string; status: string; [k: string]: unknown }[]>;
   log(): string;
@@ -61,7 +63,7 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 
 export async function startOpenStack(
   dir: string,
-  opts: { regions?: Record<string, number>; storageQuota?: string; glancePort?: number } = {},
+  opts: { regions?: Record<string, number>; storageQuota?: string; glancePort?: number; glance?: boolean } = {},
 ): Promise<OpenStack> {
   const K = join(dir, "keystone");
   const G = join(dir, "glance");
@@ -185,22 +187,25 @@ export async function startOpenStack(
       await ks("POST", `users/${demo.userId}/application_credentials`, { application_credential: { name: "slipway-test" } }, demoToken)
     ).application_credential as unknown as { id: string; secret: string };
 
-    copyFileSync("/etc/glance/glance-api-paste.ini", join(G, "glance-api-paste.ini"));
-    writeFileSync(
-      join(G, "glance-api.conf"),
-      `[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = ${glancePort}\nworkers = 0\nlog_file = ${G}/log/glance-api.log\nenabled_backends = fs:file\n` +
-        (opts.storageQuota ? `user_storage_quota = ${opts.storageQuota}\n` : "") +
-        `[database]\nconnection = sqlite:///${G}/glance.sqlite\n[paste_deploy]\nflavor = keystone\nconfig_file = ${G}/glance-api-paste.ini\n` +
-        `[glance_store]\ndefault_backend = fs\n[fs]\nfilesystem_store_datadir = ${G}/images\n[os_glance_staging_store]\nfilesystem_store_datadir = ${G}/staging\n` +
-        `[os_glance_tasks_store]\nfilesystem_store_datadir = ${G}/tasks\n[oslo_concurrency]\nlock_path = ${G}/lock\n` +
-        `[keystone_authtoken]\nwww_authenticate_uri = ${KS}\nauth_url = ${KS}\nauth_type = password\nproject_domain_name = Default\nuser_domain_name = Default\n` +
-        `project_name = service\nusername = glance\npassword = ${GLANCE_PW}\n`,
-    );
-    execFileSync("glance-manage", ["--config-file", join(G, "glance-api.conf"), "db_sync"], { stdio: "ignore" });
-    execFileSync("sqlite3", [join(G, "glance.sqlite"), "PRAGMA journal_mode=WAL;"], { stdio: "ignore" });
-    const glance = spawn("glance-api", ["--config-file", join(G, "glance-api.conf")], { stdio: ["ignore", "ignore", "ignore"] });
-    children.push(glance);
-    await waitHttp(`${GL}/healthcheck`, glance, `${G}/log/glance-api.log`);
+    // Keystone alone when the test needs no image service (its catalog still names one)
+    if (opts.glance !== false) {
+      copyFileSync("/etc/glance/glance-api-paste.ini", join(G, "glance-api-paste.ini"));
+      writeFileSync(
+        join(G, "glance-api.conf"),
+        `[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = ${glancePort}\nworkers = 0\nlog_file = ${G}/log/glance-api.log\nenabled_backends = fs:file\n` +
+          (opts.storageQuota ? `user_storage_quota = ${opts.storageQuota}\n` : "") +
+          `[database]\nconnection = sqlite:///${G}/glance.sqlite\n[paste_deploy]\nflavor = keystone\nconfig_file = ${G}/glance-api-paste.ini\n` +
+          `[glance_store]\ndefault_backend = fs\n[fs]\nfilesystem_store_datadir = ${G}/images\n[os_glance_staging_store]\nfilesystem_store_datadir = ${G}/staging\n` +
+          `[os_glance_tasks_store]\nfilesystem_store_datadir = ${G}/tasks\n[oslo_concurrency]\nlock_path = ${G}/lock\n` +
+          `[keystone_authtoken]\nwww_authenticate_uri = ${KS}\nauth_url = ${KS}\nauth_type = password\nproject_domain_name = Default\nuser_domain_name = Default\n` +
+          `project_name = service\nusername = glance\npassword = ${GLANCE_PW}\n`,
+      );
+      execFileSync("glance-manage", ["--config-file", join(G, "glance-api.conf"), "db_sync"], { stdio: "ignore" });
+      execFileSync("sqlite3", [join(G, "glance.sqlite"), "PRAGMA journal_mode=WAL;"], { stdio: "ignore" });
+      const glance = spawn("glance-api", ["--config-file", join(G, "glance-api.conf")], { stdio: ["ignore", "ignore", "ignore"] });
+      children.push(glance);
+      await waitHttp(`${GL}/healthcheck`, glance, `${G}/log/glance-api.log`);
+    }
 
     const adminToken = () => token("admin", ADMIN_PW, "admin");
     return {
@@ -211,6 +216,7 @@ export async function startOpenStack(
       demo,
       appCredential: { id: ac.id, secret: ac.secret },
       adminToken,
+      demoToken: () => token(demo.username, demo.password, demo.project),
       async images() {
         const r = await fetch(`${GL}/v2/images?limit=1000&member_status=all&visibility=all`, {
           headers: { "X-Auth-Token": await adminToken() },

@@ -17,6 +17,9 @@ export const TF_ADDON_VALUES: Readonly<Record<string, string>> = {
   "data.openstack_identity_auth_scope_v3.auth_scope.region": "RegionOne",
   "aws_iam_access_key.ebs_csi_key.id": "AKIAIOSFODNN7EXAMPLE",
   "aws_iam_access_key.ebs_csi_key.secret": 'wJalrXUtnFEMI/K7MDENG/bPxRfi"CYEXAMPLEKEY',
+  // the etcd members' backup credential: Keystone's id (hex) and secret (base64url)
+  "openstack_identity_application_credential_v3.etcd_backups.id": "fedcba9876543210fedcba9876543210",
+  "openstack_identity_application_credential_v3.etcd_backups.secret": "Xy-0_bAckUp-SeCrEt_9zZ",
 };
 
 /** The addon credentials as Terraform fills them in with TF_ADDON_VALUES, for `renderNode`'s `secrets`. */
@@ -27,6 +30,11 @@ export function tfAddonSecrets(cluster: Cluster): Partial<Record<AddonSecret, st
     "cloudflare-dns01-token": v("var.cloudflare_dns01_token"),
     "aws-ebs-csi-key-id": v("aws_iam_access_key.ebs_csi_key.id"),
     "aws-ebs-csi-secret-key": v("aws_iam_access_key.ebs_csi_key.secret"),
+    "etcd-backup-credential-id": v("openstack_identity_application_credential_v3.etcd_backups.id"),
+    "etcd-backup-credential-secret": v("openstack_identity_application_credential_v3.etcd_backups.secret"),
+    "etcd-backup-auth-url": v("local.keystone_url"),
+    "etcd-backup-region":
+      (config.cloud === "openstack" && config.openstack.region) || v("data.openstack_identity_auth_scope_v3.auth_scope.region"),
     "openstack-cloud-config": openstackCloudConf({
       authUrl: v("local.keystone_url"),
       region: (config.cloud === "openstack" && config.openstack.region) || v("data.openstack_identity_auth_scope_v3.auth_scope.region"),
