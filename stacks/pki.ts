@@ -66,30 +66,19 @@ export class TerraformPki {
         this.certs.set(spec.name, base);
         continue;
       }
-      if (spec.kind === "recipient") {
+      if (spec.kind === "ca" || spec.kind === "recipient") {
+        // a CA signs; a recipient is a key others encrypt to (etcd backups): key agreement only
+        const ca = spec.kind === "ca";
         const cert = new SelfSignedCert(stack, `cert_${id}`, {
           privateKeyPem: key.privateKeyPem,
           subject,
-          isCaCertificate: false,
+          isCaCertificate: ca,
           setSubjectKeyId: true,
           validityPeriodHours: hours(pki.caValidityDays),
           earlyRenewalHours: hours(pki.renewBeforeDays),
-          allowedUses: ["key_agreement"],
+          allowedUses: ca ? ["cert_signing", "crl_signing", "digital_signature"] : ["key_agreement"],
         });
         this.certs.set(spec.name, { ...base, certPem: cert.certPem });
-        continue;
-      }
-      if (spec.kind === "ca") {
-        const ca = new SelfSignedCert(stack, `cert_${id}`, {
-          privateKeyPem: key.privateKeyPem,
-          subject,
-          isCaCertificate: true,
-          setSubjectKeyId: true,
-          validityPeriodHours: hours(pki.caValidityDays),
-          earlyRenewalHours: hours(pki.renewBeforeDays),
-          allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-        });
-        this.certs.set(spec.name, { ...base, certPem: ca.certPem });
         continue;
       }
       const ca = this.certs.get(spec.ca ?? "");

@@ -469,6 +469,8 @@ describe("addons: monitoring, logs and the dashboard", () => {
       });
       expect((v.grafana as { persistence: Record<string, unknown> }).persistence).toMatchObject({ enabled: true, storageClassName: cls });
       for (const k of ["kubeControllerManager", "kubeScheduler", "kubeProxy"]) expect(v[k], k).toEqual({ enabled: false });
+      // kubelets' serving certificates are the cluster CA's: verified, not skipped
+      expect(v.kubelet).toEqual({ serviceMonitor: { https: true, insecureSkipVerify: false } });
       // node-exporter on every node, masters included
       expect(v["prometheus-node-exporter"]).toMatchObject({ tolerations: [{ operator: "Exists" }] });
     }
