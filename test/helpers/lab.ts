@@ -1,7 +1,8 @@
 // A network lab for real-component tests: one network namespace per machine carrying its planned
 // address, all joined by a bridge that itself lives in a namespace of the lab — no traffic ever
 // reaches the host's network. Every namespace and every process the lab starts is recorded and
-// removed by name and PID in `destroy()`, which also runs if the test process exits early.
+// removed by name and PID in `destroy()`, which also runs if the test process exits early or is
+// told to stop by a signal.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
@@ -37,6 +38,16 @@ function sweepAbandoned(): void {
   }
 }
 
+/** Labs alive in this process: a terminating signal (Ctrl-C, a CI timeout) removes them before the process goes. */
+const live = new Set<Lab>();
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+function onSignal(signal: NodeJS.Signals): void {
+  for (const lab of [...live]) lab.destroy();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  // then die of the signal as if no handler had been there
+  process.kill(process.pid, signal);
+}
+
 export class Lab {
   readonly namespaces: string[] = [];
   readonly processes: LabProcess[] = [];
@@ -55,6 +66,8 @@ export class Lab {
     this.switchNs = `${this.prefix}-sw`;
     sweepAbandoned();
     process.once("exit", this.onExit);
+    if (live.size === 0) for (const sig of SIGNALS) process.on(sig, onSignal);
+    live.add(this);
     this.addNamespace(this.switchNs);
     run(["-n", this.switchNs, "link", "add", "br0", "type", "bridge"]);
     run(["-n", this.switchNs, "link", "set", "br0", "up"]);
@@ -102,8 +115,9 @@ export class Lab {
   start(name: string, ns: string, command: string[], env: Record<string, string>): LabProcess {
     const log = join(this.logDir, `${name}.log`);
     const fd = openSync(log, "a");
-    // `ip netns exec` execs the command in place: the PID we get is the process itself
-    const child = spawn("ip", ["netns", "exec", ns, ...command], { env, stdio: ["ignore", fd, fd] });
+    // `ip netns exec` and setpriv exec the command in place: the PID we get is the process itself.
+    // --pdeathsig: it dies with the test process however that ends (SIGKILL, which no handler sees)
+    const child = spawn("ip", ["netns", "exec", ns, "setpriv", "--pdeathsig", "KILL", ...command], { env, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     if (child.pid === undefined) throw new Error(`could not start ${name}`);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -140,6 +154,8 @@ export class Lab {
     if (this.destroyed) return;
     this.destroyed = true;
     process.removeListener("exit", this.onExit);
+    live.delete(this);
+    if (live.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
     for (const p of this.processes) {
       try {
         process.kill(p.pid, "SIGKILL");

@@ -154,12 +154,7 @@ export class VmLab {
         if (!uuid || req.url !== "/openstack/latest/meta_data.json") return res.writeHead(404).end();
         res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ uuid, availability_zone: "nova" }));
       }).listen(80, "${METADATA_IP}");`;
-    this.lab.start(
-      "metadata",
-      this.lab.switchNamespace,
-      ["setpriv", "--pdeathsig", "KILL", process.execPath, "-e", program, this.metadataFile],
-      HOST_ENV,
-    );
+    this.lab.start("metadata", this.lab.switchNamespace, [process.execPath, "-e", program, this.metadataFile], HOST_ENV);
   }
 
   /** A new empty disk (sparse file) for a data volume. */
@@ -222,15 +217,12 @@ export class VmLab {
       this.lab.tap(tap);
       const serialLog = join(this.dir, `${id}.serial.log`);
       const drives = [rootDisk, ...(spec.disks ?? [])].flatMap((f) => ["-drive", `file=${f},format=raw,if=virtio,cache=unsafe`]);
-      // setpriv --pdeathsig: the VM dies with the test process however that ends (a signal no
-      // handler sees); close() kills it by PID otherwise
+      // the VM dies with the test process however that ends (the lab's parent-death signal);
+      // close() kills it by PID otherwise
       const process_ = this.lab.start(
         id,
         this.lab.switchNamespace,
         [
-          "setpriv",
-          "--pdeathsig",
-          "KILL",
           "qemu-system-x86_64",
           "-accel",
           "tcg",
