@@ -135,7 +135,7 @@ fi`,
       for (const step of ["lease grant", "txn"]) {
         writeFileSync(
           join(faulty, "etcdctl"),
-          `#!/bin/bash\nif [ "$1 \${2:-}" = "${step}" ] || [ "$1" = "${step}" ]; then echo "Error: context deadline exceeded" >&2; exit 1; fi\nexec ${HOST_PATH.split(":")[0]}/etcdctl "$@"\n`,
+          `#!/bin/bash\nif [ "$1 \${2:-}" = "${step}" ] || [ "$1" = "${step}" ]; then echo "Error: context deadline exceeded" >&2; exit 1; fi\nexec /usr/bin/etcdctl "$@"\n`,
         );
         chmodSync(join(faulty, "etcdctl"), 0o755);
         const r = await reboot("demo-general-1", { env: { PATH: `${faulty}:${stub}:${HOST_PATH}` } });

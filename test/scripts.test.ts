@@ -120,52 +120,146 @@ describe("prepare-volume waiting for a slow attach (the etcd data volume's setti
   });
 });
 
-describe("the etcdctl wrapper (Flatcar has no etcdctl: it runs the etcd image's)", () => {
-  it("hands standard input (txn, user add read it) and the node's etcd user to etcdctl in its container", async () => {
-    const root = new NodeRoot(join(work.dir, "wrapper"));
+describe("the etcdctl wrapper (Flatcar has no etcdctl: it takes the etcd image's, once)", () => {
+  // A machine's root with the rendered wrapper, and a docker stand-in by docker's rules for
+  // create/cp/rm: an "image" is a folder holding /usr/local/bin/<tool>; every call is logged.
+  async function machine(name: string) {
+    const dir = join(work.dir, name);
+    const root = new NodeRoot(join(dir, "root"));
     ignitionApply(
       (await renderNode(bakedDemoCluster(), { target: { role: "worker", pool: "general" }, pkiDir: join(work.dir, "pki") })).config,
       root.root,
     );
-    // docker's rule: a container gets standard input only with --interactive; --env NAME passes
-    // the caller's value. The stand-in records what etcdctl inside would get.
-    const docker = join(work.dir, "docker");
+    const images = join(dir, "images");
+    const log = join(dir, "docker.log");
+    const bin = join(dir, "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(log, "");
     writeFileSync(
-      docker,
+      join(bin, "docker"),
       `#!/bin/bash
-[ "$1" = run ] && shift
-interactive=no; envs=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --interactive | -i) interactive=yes ;;
-    --env) shift; envs+=("$1=\${!1-}") ;;
-    --entrypoint) shift; entry=$1 ;;
-    --rm | --network | --volume) [ "$1" = --rm ] || shift ;;
-    *) break ;;
-  esac
-  shift
-done
-shift # the image
-echo "entry=$entry args=$*"
-printf '%s\n' "\${envs[@]}"
-if [ "$interactive" = yes ]; then echo "stdin=$(cat | head -c 200 | tr '\n' '|')"; else echo "stdin="; fi
+echo "$*" >> '${log}'
+case "$1" in
+create) [ "$2" = --entrypoint ] || exit 2
+  img='${images}'/$(tr -c 'A-Za-z0-9\n' _ <<<"$4"); [ -d "$img" ] || { echo "Unable to find image '$4'" >&2; exit 125; }
+  id=c$RANDOM$RANDOM; mkdir -p '${dir}'/containers; echo "$img" > '${dir}'/containers/$id; echo "$id" ;;
+cp) id=\${2%%:*}; src=\${2#*:}; [ -f '${dir}'/containers/$id ] || exit 1
+  f=$(cat '${dir}'/containers/$id)$src; [ -f "$f" ] || { echo "Could not find the file $src in container $id" >&2; exit 1; }
+  cp "$f" "$3" ;;
+rm) rm '${dir}'/containers/"$2" ;;
+*) exit 2 ;;
+esac
 `,
     );
-    chmodSync(docker, 0o755);
-    const wrapper = join(work.dir, "etcdctl-wrapper");
-    writeFileSync(wrapper, root.rewrite(root.read("/opt/slipway/bin/etcdctl")).replace("/usr/bin/docker", docker));
-    chmodSync(wrapper, 0o755);
-    const r = spawnSync(wrapper, ["txn"], {
-      input: 'value("/k") = "v"\n\nput /k w\n\n\n',
-      encoding: "utf8",
-      env: { PATH: "/usr/bin:/bin" },
-    });
+    chmodSync(join(bin, "docker"), 0o755);
+    // an image's etcdctl: says what it got (arguments, the node's etcd user, standard input)
+    const image = (ref: string, tools: string[]) => {
+      const d = join(images, ref.replace(/[^A-Za-z0-9\n]/g, "_"), "usr", "local", "bin");
+      mkdirSync(d, { recursive: true });
+      for (const t of tools) {
+        writeFileSync(
+          join(d, t),
+          `#!/bin/bash\n[ "$1" = version ] && { echo "${t} from ${ref}"; exit 0; }\necho "${t} from ${ref}: args=$*"\necho "ETCDCTL_USER=$ETCDCTL_USER"\n[ "$1" = txn ] && echo "stdin=$(head -c 200 | tr '\\n' '|')"\nexit 0\n`,
+        );
+        chmodSync(join(d, t), 0o755);
+      }
+    };
+    const wrapper = (tool: string) => {
+      const w = join(dir, tool);
+      if (!existsSync(w)) {
+        writeFileSync(w, root.rewrite(root.read(`/opt/slipway/bin/${tool === "etcdutl" ? "etcdctl" : tool}`)));
+        chmodSync(w, 0o755);
+      }
+      return w;
+    };
+    const run = (args: string[], opts: { tool?: string; input?: string } = {}) =>
+      spawnSync(wrapper(opts.tool ?? "etcdctl"), args, {
+        input: opts.input ?? "",
+        encoding: "utf8",
+        env: { PATH: `${bin}:/usr/bin:/bin` },
+      });
+    const runAsync = (args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(wrapper("etcdctl"), args, { env: { PATH: `${bin}:/usr/bin:/bin` } });
+        let out = "";
+        c.stdout.on("data", (d: Buffer) => {
+          out += d;
+        });
+        c.on("exit", (code) => resolve({ code, out }));
+      });
+    const calls = () => readFileSync(log, "utf8").split("\n").filter(Boolean);
+    const ref = () => root.envFile("/etc/slipway/images.env").ETCD_IMAGE as string;
+    const lib = () => (existsSync(root.at("/opt/slipway/lib")) ? readdirSync(root.at("/opt/slipway/lib")) : []);
+    return { root, image, run, runAsync, calls, ref, lib, dir };
+  }
+
+  it("copies the tool out of the pinned image once, then runs it directly with standard input and the node's etcd user", async () => {
+    const m = await machine("once");
+    m.image(m.ref(), ["etcdctl", "etcdutl"]);
+    const r = m.run(["txn"], { input: 'value("/k") = "v"\n\nput /k w\n\n\n' });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain("entry=/usr/local/bin/etcdctl args=txn");
+    expect(r.stdout).toContain(`etcdctl from ${m.ref()}: args=txn`);
     expect(r.stdout).toContain('stdin=value("/k") = "v"||put /k w||');
     const user = /^ETCDCTL_USER=(.*)$/m.exec(r.stdout)?.[1] ?? "";
     expect(user).toMatch(/^node-pool-general:[0-9a-f]{32}$/);
-    expect(user).toBe(root.envFile("/etc/slipway/etcdctl.env").ETCDCTL_USER);
+    expect(user).toBe(m.root.envFile("/etc/slipway/etcdctl.env").ETCDCTL_USER);
+    // one container created (never started), copied from and removed
+    expect(m.calls().map((c) => c.split(" ")[0])).toEqual(["create", "cp", "rm"]);
+    expect(m.calls()[0]).toBe(`create --entrypoint /usr/local/bin/etcdctl ${m.ref()}`);
+    // the next calls touch docker no more
+    for (let i = 0; i < 3; i++) expect(m.run(["get", "/k"]).stdout).toContain("args=get /k");
+    expect(m.calls()).toHaveLength(3);
+    // etcdutl (the same wrapper by another name) is taken once too, into the same folder
+    expect(m.run(["snapshot", "status", "x.db"], { tool: "etcdutl" }).stdout).toContain(
+      `etcdutl from ${m.ref()}: args=snapshot status x.db`,
+    );
+    expect(m.calls()).toHaveLength(6);
+    expect(m.lib().filter((f) => f.startsWith("etcd-"))).toHaveLength(1);
+    expect(m.lib().filter((f) => f.startsWith(".new"))).toEqual([]);
+  });
+
+  it("callers at once (units at first boot) take it once, and each gets its answer", async () => {
+    const m = await machine("parallel");
+    m.image(m.ref(), ["etcdctl"]);
+    const results = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => m.runAsync(["get", `/k${i}`])));
+    for (const [i, r] of results.entries()) {
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`args=get /k${i}`);
+    }
+    expect(m.calls().filter((c) => c.startsWith("create"))).toHaveLength(1);
+  });
+
+  it("a new pinned image (an upgrade) brings its own tool, and the old one goes", async () => {
+    const m = await machine("upgrade");
+    m.image(m.ref(), ["etcdctl"]);
+    expect(m.run(["version"]).status).toBe(0);
+    const before = m.lib().filter((f) => f.startsWith("etcd-"));
+    const newer = m.ref().replace(/@sha256:[0-9a-f]{64}$/, `@sha256:${"1".repeat(64)}`);
+    expect(newer).not.toBe(m.ref());
+    const env = m.root.read("/etc/slipway/images.env");
+    writeFileSync(m.root.at("/etc/slipway/images.env"), env.replace(m.ref(), newer));
+    m.image(newer, ["etcdctl"]);
+    expect(m.run(["get", "/k"]).stdout).toContain(`etcdctl from ${newer}: args=get /k`);
+    const after = m.lib().filter((f) => f.startsWith("etcd-"));
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+  });
+
+  it("an image without the tool, or none at all: one line, nothing installed, no container left behind", async () => {
+    const m = await machine("broken");
+    m.image(m.ref(), ["etcd"]);
+    const r = m.run(["get", "/k"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`etcdctl: could not take /usr/local/bin/etcdctl from ${m.ref()}`);
+    expect(m.calls().map((c) => c.split(" ")[0])).toEqual(["create", "cp", "rm"]);
+    expect(readdirSync(join(m.dir, "containers"))).toEqual([]);
+    expect(m.lib().filter((f) => f !== ".lock")).toEqual([]);
+    // no image at all (a registry not reachable): docker's own error, nothing half-made
+    const n = await machine("no-image");
+    const r2 = n.run(["get", "/k"]);
+    expect(r2.status).not.toBe(0);
+    expect(r2.stderr).toContain("Unable to find image");
+    expect(n.lib().filter((f) => f !== ".lock")).toEqual([]);
   });
 });
 

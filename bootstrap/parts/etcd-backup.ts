@@ -79,7 +79,6 @@ export const etcdBackupPart: Part = {
       { mode: 0o600 },
     );
     const run = script(b, "etcd-backup");
-    script(b, "etcdutl", "bootstrap/scripts/etcdctl.sh");
     b.unit(
       "etcd-backup.service",
       `[Unit]

@@ -73,6 +73,10 @@ export const etcdMemberPart: Part = {
     b.file(`${PATHS.env}/volumes.env`, ["ETCD_DATA_VOLUME=", ctx.values.volume("etcd-data"), "\n"]);
     const prepare = script(b, "prepare-volume");
     const join = script(b, "etcd-join");
+    // etcdutl (the wrapper under that name takes the image's): backups check snapshots with it,
+    // and `slipway etcd restore` restores with it
+    script(b, "etcdctl");
+    b.link(`${PATHS.bin}/etcdutl`, `${PATHS.bin}/etcdctl`);
     const tls = PATHS.etcdTls;
     const others = ctx.cluster.plan.etcd.filter((m) => m.index !== node.index);
 

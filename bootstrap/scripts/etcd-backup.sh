@@ -33,8 +33,8 @@ fi
 umask 077
 mkdir -p "$work"
 rm -f "$work"/snapshot.*
-ETCDCTL_WORKDIR=$work etcdctl snapshot save "$work/snapshot.db" >/dev/null
-status=$(ETCDCTL_WORKDIR=$work etcdutl snapshot status -w json "$work/snapshot.db")
+etcdctl snapshot save "$work/snapshot.db" >/dev/null
+status=$(etcdutl snapshot status -w json "$work/snapshot.db")
 keys=$(jq -r .totalKey <<<"$status")
 snap_revision=$(jq -r .revision <<<"$status")
 [ "$keys" -gt 0 ] || { echo "etcd-backup: the snapshot holds no keys; not uploaded" >&2; exit 1; }

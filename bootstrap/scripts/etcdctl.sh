@@ -2,7 +2,13 @@
 # etcdctl (or etcdutl, installed under that name) from the pinned etcd image, talking to this
 # machine's etcd proxy (127.0.0.1:2379) with the node's client certificate. Settings come from
 # /etc/slipway/etcdctl.env unless the caller (a systemd unit with EnvironmentFile=) already has
-# them. ETCDCTL_WORKDIR, when set, is a folder the tool may read and write (snapshots).
+# them.
+#
+# Flatcar ships no etcdctl. The tool is copied out of the pinned image once per image (a folder
+# named by the image reference's hash, under /opt/slipway/lib) and then run directly: a container
+# per call would cost a container start every time a script asks etcd something (dozens at first
+# boot), and docker would copy standard input into it whether the tool reads it or not. The
+# image's binaries are static, so they run on the host as they run in the image.
 set -euo pipefail
 tool=$(basename "$0")
 case "$tool" in etcdctl | etcdutl) ;; *) tool=etcdctl ;; esac
@@ -12,14 +18,31 @@ if [ -z "${ETCDCTL_ENDPOINTS:-}" ]; then
   . /etc/slipway/etcdctl.env
   set +a
 fi
-set -a
 # shellcheck source=/dev/null
 . /etc/slipway/images.env
-set +a
-# --interactive: standard input reaches etcdctl (txn and user add read it; docker passes none without)
-exec /usr/bin/docker run --rm --interactive --network host \
-  --volume /etc/ssl/etcd:/etc/ssl/etcd:ro \
-  ${ETCDCTL_WORKDIR:+--volume "$ETCDCTL_WORKDIR:$ETCDCTL_WORKDIR"} \
-  --env ETCDCTL_ENDPOINTS --env ETCDCTL_CACERT --env ETCDCTL_CERT --env ETCDCTL_KEY --env ETCDCTL_USER \
-  --env ETCDCTL_DIAL_TIMEOUT --env ETCDCTL_COMMAND_TIMEOUT \
-  --entrypoint "/usr/local/bin/$tool" "$ETCD_IMAGE" "$@"
+lib=/opt/slipway/lib
+dir="$lib/etcd-$(sha256sum <<<"$ETCD_IMAGE" | cut -c1-16)"
+if [ ! -x "$dir/$tool" ]; then
+  mkdir -p "$lib"
+  exec 9>"$lib/.lock"
+  flock 9
+  if [ ! -x "$dir/$tool" ]; then
+    tmp=$(mktemp -d "$lib/.new.XXXXXX") id=""
+    cleanup() { [ -z "$id" ] || docker rm "$id" >/dev/null; rm -rf "$tmp"; }
+    trap cleanup EXIT
+    # docker create pulls the image when it is not there yet; nothing of it runs
+    id=$(docker create --entrypoint "/usr/local/bin/$tool" "$ETCD_IMAGE")
+    if ! docker cp "$id:/usr/local/bin/$tool" "$tmp/$tool" || ! "$tmp/$tool" version >/dev/null; then
+      echo "$tool: could not take /usr/local/bin/$tool from $ETCD_IMAGE" >&2
+      exit 1
+    fi
+    mkdir -p "$dir"
+    mv "$tmp/$tool" "$dir/$tool"
+    trap - EXIT
+    cleanup
+    # the tools of images no longer pinned go (only folders this script made)
+    for old in "$lib"/etcd-*; do [ "$old" = "$dir" ] || rm -rf "$old"; done
+  fi
+  exec 9>&-
+fi
+exec "$dir/$tool" "$@"

@@ -19,4 +19,5 @@ lease=$(etcdctl lease grant "$ttl" | awk '/granted/ { print $2 }')
 [ -n "$lease" ] || { echo "register-node: could not get a lease" >&2; exit 1; }
 etcdctl put --lease="$lease" "$key" "$record" >/dev/null
 echo "register-node: registered $key with lease $lease (ttl ${ttl}s): $record"
-exec etcdctl lease keep-alive "$lease"
+# each refresh it prints would be a journal line every ttl/3 s on every machine, for ever: errors only
+exec etcdctl lease keep-alive "$lease" >/dev/null

@@ -13,9 +13,9 @@ import { NodeRoot } from "./node-root";
 import { ROOT } from "./clusters";
 
 /**
- * PATH of processes run as the machine would run them. Debian's etcdctl stands in for Flatcar's
- * wrapper (/opt/slipway/bin/etcdctl runs it in docker), through machine-bin/etcdctl: it takes its
- * standard input the way `docker run --interactive` does.
+ * PATH of processes run as the machine would run them. Debian's etcdctl stands in for the etcd
+ * image's, which the machine's wrapper (/opt/slipway/bin/etcdctl) runs directly; machine-bin
+ * holds an etcdutl stand-in (Debian's etcd 3.4 has none).
  */
 export const HOST_PATH = `${join(__dirname, "machine-bin")}:/usr/sbin:/usr/bin:/sbin:/bin`;
 
