@@ -130,6 +130,26 @@ export function program(): Command {
       etcdReplaceCommand(cluster, opts);
     });
 
+  etcd
+    .command("restore")
+    .description(
+      "bring the etcd tier back from a backup: every member stopped, restored from the same snapshot into a new cluster, started",
+    )
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("--from <backup>", "the backup object (as etcd-backup uploads it), a .gz of a snapshot, or a snapshot")
+    .option("--pki <dir>", "the local PKI holding the backup key (default: slipway-pki/<name>)")
+    .option("--state <file>", "a Terraform state holding the backup key (terraform state pull > state.json)")
+    .option("--ssh <command>", 'how to reach the members, e.g. "ssh -J core@bastion" (split at spaces)', "ssh")
+    .option("--user <name>", "the members' user with sudo", "core")
+    .option("--wait <seconds>", "how long to wait for the restored members to be healthy", "300")
+    .option("--force", "restore although a healthy quorum answers (its writes since the snapshot are lost)")
+    .option("--yes", "do not ask for the cluster's name before stopping etcd")
+    .action(async (file: string | undefined, opts: import("./etcd-restore").EtcdRestoreOptions) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { etcdRestoreCommand } = require("./etcd-restore") as typeof import("./etcd-restore");
+      await etcdRestoreCommand(cluster, opts);
+    });
+
   cli
     .command("addons")
     .description("print the addon bundle the masters apply (charts, values, objects), or write it as plain YAML for review or GitOps")

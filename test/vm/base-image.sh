@@ -33,6 +33,9 @@ img="$work/etcd-image"
 mkdir -p "$img/usr/local/bin" "$img/lib/x86_64-linux-gnu" "$img/lib64" "$img/tmp" "$img/etc"
 for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$debs/x"; done
 cp "$debs/x/usr/bin/etcd" "$debs/x/usr/bin/etcdctl" "$img/usr/local/bin/"
+# etcd 3.4 has no etcdutl; its etcdctl takes the same `snapshot status|restore` (offline, same
+# flags and JSON) and ignores the name it is called by, so it stands in under that name too
+cp "$debs/x/usr/bin/etcdctl" "$img/usr/local/bin/etcdutl"
 cp -L "$root/lib/x86_64-linux-gnu/libc.so.6" "$img/lib/x86_64-linux-gnu/"
 cp -L "$root/lib64/ld-linux-x86-64.so.2" "$img/lib64/"
 chmod 1777 "$img/tmp"

@@ -10,13 +10,15 @@ args=()
 for a in "$@"; do
   case "$a" in
     registry.k8s.io/etcd:*)
-      if ! "$real" image inspect "$standin" >/dev/null 2>&1; then
+      # a marker per boot saves a docker call (seconds under emulation) every time after the first
+      if [ ! -e /run/slipway-emulation-imported ] && ! "$real" image inspect "$standin" >/dev/null 2>&1; then
         exec 9>/run/slipway-emulation-docker.lock
         flock 9
         "$real" image inspect "$standin" >/dev/null 2>&1 ||
           "$real" import /usr/share/slipway-emulation/etcd-image.tar "$standin" >/dev/null
         exec 9>&-
       fi
+      : >/run/slipway-emulation-imported
       logger -t slipway-emulation "docker: $a stands in as $standin"
       args+=("$standin")
       ;;

@@ -78,7 +78,7 @@ export const CONCESSIONS: Concession[] = [
   {
     what: "etcd image",
     instead: `${IMAGES.etcd.ref}@${IMAGES.etcd.digest}`,
-    why: "a local image holding Debian's etcd and etcdctl (version printed by the test) at the same paths; /usr/bin/docker of the base is a wrapper that replaces the pinned reference by it and logs the substitution",
+    why: "a local image holding Debian's etcd and etcdctl (version printed by the test) at the same paths, and etcdctl again as etcdutl (etcd 3.4 has none; its etcdctl's `snapshot status|restore` take the same flags, without 3.5's --bump-revision); /usr/bin/docker of the base is a wrapper that replaces the pinned reference by it and logs the substitution",
   },
   {
     what: "addresses",
