@@ -203,7 +203,9 @@ export async function etcdRestoreCommand(cluster: Cluster, opts: EtcdRestoreOpti
     const healthy = health.filter((h) => h.healthy).length;
     const quorum = Math.floor(plan.etcd.length / 2) + 1;
     console.log(`${config.name}: ${healthy} of ${plan.etcd.length} etcd members answer healthy (quorum: ${quorum})`);
-    if (healthy >= quorum && !opts.force)
+    // the members' own health check was seen to answer "unhealthy" for a healthy tier (VM drill):
+    // until that is understood, a restore never runs without --force
+    if (!opts.force)
       throw new UserError(
         `${config.name}'s etcd has a healthy quorum: a restore throws away every write since the snapshot. Give --force to restore anyway`,
       );
