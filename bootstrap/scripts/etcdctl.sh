@@ -28,7 +28,7 @@ if [ ! -x "$dir/$tool" ]; then
   flock 9
   if [ ! -x "$dir/$tool" ]; then
     tmp=$(mktemp -d "$lib/.new.XXXXXX") id=""
-    cleanup() { [ -z "$id" ] || docker rm "$id" >/dev/null; rm -rf "$tmp"; }
+    cleanup() { [ -z "$id" ] || docker rm "$id" >/dev/null || true; rm -rf "$tmp"; }
     trap cleanup EXIT
     # docker create pulls the image when it is not there yet; nothing of it runs
     id=$(docker create --entrypoint "/usr/local/bin/$tool" "$ETCD_IMAGE")
