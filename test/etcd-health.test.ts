@@ -53,7 +53,7 @@ function check(): Promise<{ code: number | null; seconds: number; output: string
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
-    child.on("exit", (code) => resolve({ code, seconds: (Date.now() - started) / 1000, output }));
+    child.on("close", (code) => resolve({ code, seconds: (Date.now() - started) / 1000, output }));
   });
 }
 

@@ -87,6 +87,7 @@ fi`,
     child.stderr?.on("data", (x: Buffer) => {
       out += x;
     });
+    // "exit", not "close": the lock keep-alive it leaves running (as on a machine) holds its stdout open
     return new Promise<{ code: number; out: string }>((resolve) => child.on("exit", (code) => resolve({ code: code ?? -1, out })));
   };
   /** one pass of a master's drain-nodes, with its rendered unit's environment (etcd through the worker's proxy here). */

@@ -105,7 +105,7 @@ describe("prepare-volume waiting for a slow attach (the etcd data volume's setti
     child.stdout.on("data", (d: Buffer) => {
       out += d;
     });
-    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
     try {
       await new Promise((r) => setTimeout(r, 3000));
       expect(child.exitCode).toBe(null); // still waiting, not failed
@@ -185,7 +185,7 @@ esac
         c.stdout.on("data", (d: Buffer) => {
           out += d;
         });
-        c.on("exit", (code) => resolve({ code, out }));
+        c.on("close", (code) => resolve({ code, out }));
       });
     const calls = () => readFileSync(log, "utf8").split("\n").filter(Boolean);
     const ref = () => root.envFile("/etc/slipway/images.env").ETCD_IMAGE as string;

@@ -44,7 +44,7 @@ export async function renderWithCli(file: string, pki: string, jobs: { args: str
           p.stderr.on("data", (d) => {
             err += d;
           });
-          p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`slipway render ${j.args.join(" ")}: ${err}`))));
+          p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`slipway render ${j.args.join(" ")}: ${err}`))));
         }),
     ),
   );
