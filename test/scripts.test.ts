@@ -152,14 +152,25 @@ esac
 `,
     );
     chmodSync(join(bin, "docker"), 0o755);
-    // an image's etcdctl: says what it got (arguments, the node's etcd user, standard input)
+    // an image's etcdctl: says what it got (arguments, the node's etcd user and endpoints,
+    // standard input), and keeps etcdctl's rule that a flag and its ETCDCTL_* variable together
+    // are fatal (the real one's rule is checked in the test that needs it)
     const image = (ref: string, tools: string[]) => {
       const d = join(images, ref.replace(/[^A-Za-z0-9\n]/g, "_"), "usr", "local", "bin");
       mkdirSync(d, { recursive: true });
       for (const t of tools) {
         writeFileSync(
           join(d, t),
-          `#!/bin/bash\n[ "$1" = version ] && { echo "${t} from ${ref}"; exit 0; }\necho "${t} from ${ref}: args=$*"\necho "ETCDCTL_USER=$ETCDCTL_USER"\n[ "$1" = txn ] && echo "stdin=$(head -c 200 | tr '\\n' '|')"\nexit 0\n`,
+          `#!/bin/bash
+[ "$1" = version ] && { echo "${t} from ${ref}"; exit 0; }
+for a in "$@"; do case "$a" in --*) v=ETCDCTL_$(f=\${a#--}; f=\${f%%=*}; tr a-z- A-Z_ <<<"$f")
+  [ -z "\${!v+set}" ] || { echo "conflicting environment variable \\"$v\\" is shadowed by corresponding command-line flag" >&2; exit 1; } ;; esac; done
+echo "${t} from ${ref}: args=$*"
+echo "ETCDCTL_USER=$ETCDCTL_USER"
+echo "ETCDCTL_ENDPOINTS=$ETCDCTL_ENDPOINTS"
+[ "$1" = txn ] && echo "stdin=$(head -c 200 | tr '\\n' '|')"
+exit 0
+`,
         );
         chmodSync(join(d, t), 0o755);
       }
@@ -172,11 +183,11 @@ esac
       }
       return w;
     };
-    const run = (args: string[], opts: { tool?: string; input?: string } = {}) =>
+    const run = (args: string[], opts: { tool?: string; input?: string; env?: Record<string, string> } = {}) =>
       spawnSync(wrapper(opts.tool ?? "etcdctl"), args, {
         input: opts.input ?? "",
         encoding: "utf8",
-        env: { PATH: `${bin}:/usr/bin:/bin` },
+        env: { PATH: `${bin}:/usr/bin:/bin`, ...opts.env },
       });
     const runAsync = (args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -216,6 +227,36 @@ esac
     expect(m.calls()).toHaveLength(6);
     expect(m.lib().filter((f) => f.startsWith("etcd-"))).toHaveLength(1);
     expect(m.lib().filter((f) => f.startsWith(".new"))).toEqual([]);
+  });
+
+  it("what the caller gives, by flag or in its environment, wins over etcdctl.env, without etcdctl's fatal conflict", async () => {
+    // the real etcdctl's rule, which the stand-in keeps: a flag and its variable together are fatal
+    const real = spawnSync("/usr/bin/etcdctl", ["--endpoints=http://127.0.0.1:9", "endpoint", "health"], {
+      encoding: "utf8",
+      env: { ETCDCTL_API: "3", ETCDCTL_ENDPOINTS: "http://127.0.0.1:9" },
+    });
+    expect(real.status).not.toBe(0);
+    expect(real.stderr).toContain('conflicting environment variable "ETCDCTL_ENDPOINTS" is shadowed by corresponding command-line flag');
+    const m = await machine("given");
+    m.image(m.ref(), ["etcdctl"]);
+    const file = m.root.envFile("/etc/slipway/etcdctl.env");
+    const value = (out: string, k: string) => new RegExp(`^${k}=(.*)$`, "m").exec(out)?.[1];
+    // nothing given: the file's
+    const plain = m.run(["get", "/k"]);
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(value(plain.stdout, "ETCDCTL_ENDPOINTS")).toBe(file.ETCDCTL_ENDPOINTS);
+    // a flag (an operator asking one member): the file's variable is left out, the rest stays
+    const flag = m.run(["--endpoints=https://10.0.0.17:2379", "endpoint", "health"]);
+    expect(flag.status, flag.stderr).toBe(0);
+    expect(value(flag.stdout, "ETCDCTL_ENDPOINTS")).toBe("");
+    expect(value(flag.stdout, "ETCDCTL_USER")).toBe(file.ETCDCTL_USER);
+    const spaced = m.run(["--user", "root", "get", "/k"]);
+    expect(spaced.status, spaced.stderr).toBe(0);
+    expect(value(spaced.stdout, "ETCDCTL_USER")).toBe("");
+    // the environment: that one variable is the caller's, the others still the file's
+    const env = m.run(["get", "/k"], { env: { ETCDCTL_ENDPOINTS: "https://10.0.0.18:2379" } });
+    expect(value(env.stdout, "ETCDCTL_ENDPOINTS")).toBe("https://10.0.0.18:2379");
+    expect(value(env.stdout, "ETCDCTL_USER")).toBe(file.ETCDCTL_USER);
   });
 
   it("callers at once (units at first boot) take it once, and each gets its answer", async () => {

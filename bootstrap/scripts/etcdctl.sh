@@ -1,8 +1,9 @@
 #!/bin/bash
 # etcdctl (or etcdutl, installed under that name) from the pinned etcd image, talking to this
-# machine's etcd proxy (127.0.0.1:2379) with the node's client certificate. Settings come from
-# /etc/slipway/etcdctl.env unless the caller (a systemd unit with EnvironmentFile=) already has
-# them.
+# machine's etcd proxy (127.0.0.1:2379) with the node's client certificate. Each setting of
+# /etc/slipway/etcdctl.env applies unless the caller gives it, in its environment (a unit with
+# EnvironmentFile=, `env ETCDCTL_ENDPOINTS=…`) or as a flag (`--endpoints=…`): etcdctl itself
+# refuses a flag whose ETCDCTL_* variable is also set ("conflicting environment variable").
 #
 # Flatcar ships no etcdctl. The tool is copied out of the pinned image once per image (a folder
 # named by the image reference's hash, under /opt/slipway/lib) and then run directly: a container
@@ -12,12 +13,14 @@
 set -euo pipefail
 tool=$(basename "$0")
 case "$tool" in etcdctl | etcdutl) ;; *) tool=etcdctl ;; esac
-if [ -z "${ETCDCTL_ENDPOINTS:-}" ]; then
-  set -a
-  # shellcheck source=/dev/null
-  . /etc/slipway/etcdctl.env
-  set +a
-fi
+given=" "
+for a in "$@"; do
+  case "$a" in --[a-z]*) f=${a#--} f=${f%%=*} given+="ETCDCTL_$(tr a-z- A-Z_ <<<"$f") " ;; esac
+done
+while IFS='=' read -r k v; do
+  case "$k" in ETCDCTL_*) ;; *) continue ;; esac
+  [ -n "${!k+set}" ] || [[ $given == *" $k "* ]] || export "$k=$v"
+done < /etc/slipway/etcdctl.env
 # shellcheck source=/dev/null
 . /etc/slipway/images.env
 lib=/opt/slipway/lib
