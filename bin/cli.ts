@@ -172,6 +172,31 @@ export function program(): Command {
       await diagramCommand(cluster, opts.out);
     });
 
+  const ci = cli.command("ci").description("CI pipelines for a repository of cluster files, and the summary their plan jobs print");
+  for (const kind of ["gitlab", "github"] as const)
+    ci.command(kind)
+      .description(
+        kind === "gitlab"
+          ? "write a .gitlab-ci.yml: validate, synth and plan every cluster file on merge requests, apply on the main branch behind a manual approval per region"
+          : "write a GitHub Actions workflow (.github/workflows/slipway.yml): the same, approvals by environment reviewers",
+      )
+      .option("--clusters <dir>", "the folder of cluster files, relative to the repository's root", "clusters")
+      .option("--out <file>", "write it here (a new file, or one slipway ci wrote before); default: standard output")
+      .option("--terraform <tool>", "terraform or tofu", "terraform")
+      .option("--branch <name>", "the branch whose pipelines apply", "main")
+      .action((opts: { clusters: string; out?: string; terraform: string; branch: string }) => {
+        const { ciCommand } = require("./ci") as typeof import("./ci");
+        ciCommand(kind, opts);
+      });
+  ci.command("summary")
+    .description("print the summary of a saved plan (terraform show -json PLAN > plan.json): counts and every resource that changes")
+    .argument("<plan.json>", "the plan as JSON")
+    .option("--gitlab-report <file>", "also write GitLab's Terraform report (its counts) here")
+    .action((file: string, opts: { gitlabReport?: string }) => {
+      const { planSummary } = require("./ci") as typeof import("./ci");
+      process.stdout.write(planSummary(file, opts.gitlabReport));
+    });
+
   imageCommands(cli);
   return cli;
 }

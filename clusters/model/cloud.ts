@@ -95,8 +95,18 @@ export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
   joinNames(config: Config, plan: CloudPlan, pool: string): { names: string; subnets?: string[] };
   /** how the cloud's parts are called, for `slipway diagram` */
   picture(config: Config): CloudPicture;
+  /** what a CI pipeline (`slipway ci`) groups the cluster by, and the credentials its provider reads */
+  ci(config: Config): { region: string; variables: CiVariable[] };
   /** its cloud controller manager and CSI driver, as addons */
   addons: CloudAddons<Config>;
+}
+
+/** A CI variable a pipeline's plan and apply jobs need (never a value: only its name and purpose). */
+export interface CiVariable {
+  name: string;
+  what: string;
+  /** a file variable (its value is written to a file whose path the variable then holds) */
+  file?: boolean;
 }
 
 /** The cloud's words for what a diagram of the cluster shows. */

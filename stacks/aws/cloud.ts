@@ -227,5 +227,18 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
       publicAddress: "Elastic IP",
     };
   },
+  // a profile names an entry of the shared config files; without one the provider reads AWS_*
+  ci: (config) => ({
+    region: config.aws.region,
+    variables: config.aws.profile
+      ? [
+          { name: "AWS_CONFIG_FILE", what: `an AWS config file with the profile ${config.aws.profile}`, file: true },
+          { name: "AWS_SHARED_CREDENTIALS_FILE", what: "its credentials file", file: true },
+        ]
+      : [
+          { name: "AWS_ACCESS_KEY_ID", what: "an access key of the account" },
+          { name: "AWS_SECRET_ACCESS_KEY", what: "its secret" },
+        ],
+  }),
   addons: awsAddons,
 };

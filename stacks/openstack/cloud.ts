@@ -232,5 +232,19 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
     volume: (gib) => `Cinder volume ${gib} GiB`,
     publicAddress: "floating IP",
   }),
+  // the provider reads clouds.yaml when the file names an entry, the OS_* variables otherwise; an
+  // application credential is what a pipeline should hold (scoped to one project, revocable)
+  ci: (config) => ({
+    region: config.openstack.region ?? "default",
+    variables: config.openstack.cloud
+      ? [{ name: "OS_CLIENT_CONFIG_FILE", what: `a clouds.yaml with the entry ${config.openstack.cloud}`, file: true }]
+      : [
+          { name: "OS_AUTH_URL", what: "Keystone's URL" },
+          { name: "OS_AUTH_TYPE", what: "v3applicationcredential" },
+          { name: "OS_APPLICATION_CREDENTIAL_ID", what: "an application credential of the project" },
+          { name: "OS_APPLICATION_CREDENTIAL_SECRET", what: "its secret" },
+          ...(config.openstack.region ? [] : [{ name: "OS_REGION_NAME", what: "the region (the file names none)" }]),
+        ],
+  }),
   addons: openstackAddons,
 };
