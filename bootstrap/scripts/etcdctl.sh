@@ -1,9 +1,10 @@
 #!/bin/bash
 # etcdctl (or etcdutl, installed under that name) from the pinned etcd image, talking to this
-# machine's etcd proxy (127.0.0.1:2379) with the node's client certificate. Each setting of
-# /etc/slipway/etcdctl.env applies unless the caller gives it, in its environment (a unit with
-# EnvironmentFile=, `env ETCDCTL_ENDPOINTS=…`) or as a flag (`--endpoints=…`): etcdctl itself
-# refuses a flag whose ETCDCTL_* variable is also set ("conflicting environment variable").
+# machine's etcd proxy (127.0.0.1:2379) with the node's client certificate. A caller that has
+# ETCDCTL_ENDPOINTS (a unit with its own EnvironmentFile=, e.g. etcd-join as etcd's root by
+# certificate) gets nothing from /etc/slipway/etcdctl.env; otherwise each of its settings applies
+# unless given as a flag (`--endpoints=…`): etcdctl refuses a flag whose ETCDCTL_* variable is
+# also set ("conflicting environment variable").
 #
 # Flatcar ships no etcdctl. The tool is copied out of the pinned image once per image (a folder
 # named by the image reference's hash, under /opt/slipway/lib) and then run directly: a container
@@ -13,14 +14,16 @@
 set -euo pipefail
 tool=$(basename "$0")
 case "$tool" in etcdctl | etcdutl) ;; *) tool=etcdctl ;; esac
-given=" "
-for a in "$@"; do
-  case "$a" in --[a-z]*) f=${a#--} f=${f%%=*} given+="ETCDCTL_$(tr a-z- A-Z_ <<<"$f") " ;; esac
-done
-while IFS='=' read -r k v; do
-  case "$k" in ETCDCTL_*) ;; *) continue ;; esac
-  [ -n "${!k+set}" ] || [[ $given == *" $k "* ]] || export "$k=$v"
-done < /etc/slipway/etcdctl.env
+if [ -z "${ETCDCTL_ENDPOINTS:-}" ]; then
+  given=" "
+  for a in "$@"; do
+    case "$a" in --[a-z]*) f=${a#--} f=${f%%=*} given+="ETCDCTL_$(tr a-z- A-Z_ <<<"$f") " ;; esac
+  done
+  while IFS='=' read -r k v; do
+    case "$k" in ETCDCTL_*) ;; *) continue ;; esac
+    [[ $given == *" $k "* ]] || export "$k=$v"
+  done < /etc/slipway/etcdctl.env
+fi
 # shellcheck source=/dev/null
 . /etc/slipway/images.env
 lib=/opt/slipway/lib
