@@ -241,7 +241,7 @@ export function githubWorkflow(clusters: CiCluster[], opts: PipelineOptions): st
       "runs-on": "ubuntu-latest",
       // the region's credentials without its approval: the apply's environment is the protected one
       environment: `${environment(c, "-")}-plan`,
-      env: Object.fromEntries(c.variables.filter((v) => !v.file).map((v) => [v.name, expr(`secrets.${v.name}`)])),
+      env: secretEnv(c),
       steps: [
         ...node,
         { uses: "actions/download-artifact@v4", with: { name: `synth-${c.name}`, path: stackDir(c) } },
@@ -277,7 +277,7 @@ export function githubWorkflow(clusters: CiCluster[], opts: PipelineOptions): st
       environment: environment(c, "-"),
       // one apply at a time per cluster; a waiting one is never cancelled
       concurrency: { group: `slipway-apply-${c.name}`, "cancel-in-progress": false },
-      env: Object.fromEntries(c.variables.filter((v) => !v.file).map((v) => [v.name, expr(`secrets.${v.name}`)])),
+      env: secretEnv(c),
       steps: [
         { uses: "actions/download-artifact@v4", with: { name: `plan-${c.name}`, path: stackDir(c) } },
         ...fileSecrets(c),
@@ -313,6 +313,9 @@ export function githubWorkflow(clusters: CiCluster[], opts: PipelineOptions): st
 
 /** a GitHub expression, evaluated by Actions (never a value of ours inside one but names) */
 const expr = (e: string) => `\${{ ${e} }}`;
+
+/** the cluster's plain credentials, each from the environment's secret of its name */
+const secretEnv = (c: CiCluster) => Object.fromEntries(c.variables.filter((v) => !v.file).map((v) => [v.name, expr(`secrets.${v.name}`)]));
 
 /** a file credential (clouds.yaml, AWS config): the secret's content written to a private file the variable names */
 function fileSecrets(c: CiCluster): unknown[] {
