@@ -197,6 +197,46 @@ export function program(): Command {
       process.stdout.write(planSummary(file, opts.gitlabReport));
     });
 
+  const traffic = cli
+    .command("traffic")
+    .description("blue/green: move a site's public names between clusters (Cloudflare CNAMEs; token in CLOUDFLARE_API_TOKEN)");
+  const site = async (file: string) => {
+    const { loadSite } = require("../clusters/model/site") as typeof import("../clusters/model/site");
+    const loaded = loadSite(file);
+    const { Dns } = require("./traffic-dns") as typeof import("./traffic-dns");
+    return { loaded, dns: Dns.fromEnvironment(loaded.zone), traffic: require("./traffic") as typeof import("./traffic") };
+  };
+  traffic
+    .command("status")
+    .description("what the site's names point at in Cloudflare, against what the site file says")
+    .argument("<site>", "site file")
+    .addOption(new Option("--check", "exit 1 when Cloudflare differs from the site file (for CI)"))
+    .action(async (file: string, opts: { check?: boolean }) => {
+      const { loaded, dns, traffic: t } = await site(file);
+      if (!(await t.trafficStatus(dns, loaded)) && opts.check) process.exitCode = 1;
+    });
+  traffic
+    .command("switch")
+    .description("point the names at a cluster: print the record diff, check the cluster's API and ingress, then change the records")
+    .argument("<site>", "site file")
+    .option("--to <cluster>", "the cluster (by name) to switch its region to (default: every region to its live: in the file)")
+    .option("--dry-run", "print the diff and run the checks, change nothing")
+    .option("--no-wait", "after lowering a long TTL, do not wait for it to run out")
+    .option("--no-check", "change the records without checking the target (an emergency)")
+    .action(async (file: string, opts: import("./traffic").SwitchOptions) => {
+      const { loaded, dns, traffic: t } = await site(file);
+      await t.trafficSwitch(dns, loaded, opts);
+    });
+  traffic
+    .command("rollback")
+    .description("put the records of the latest switch (even a halted one) back to what they were, at once and without checks")
+    .argument("<site>", "site file")
+    .option("--dry-run", "print the diff, change nothing")
+    .action(async (file: string, opts: { dryRun?: boolean }) => {
+      const { loaded, dns, traffic: t } = await site(file);
+      await t.trafficRollback(dns, loaded, opts);
+    });
+
   imageCommands(cli);
   return cli;
 }

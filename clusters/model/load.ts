@@ -32,27 +32,51 @@ export function loadCluster(file: string): Cluster {
 }
 
 export function parseCluster(text: string, file: string): Cluster {
-  const { doc, pos, data } = parseClusterYaml(text.replace(/\r\n?/g, "\n"), file);
-  const parsed = ClusterFile.safeParse(data, { error: friendlyMessage });
-  if (!parsed.success) throw new ClusterFileError(file, sortProblems(parsed.error.issues.flatMap((i) => issueProblems(doc, pos, i, data))));
-
-  const config = parsed.data;
+  const { config, problemsAt } = parseWithSchema(text, file, ClusterFile, unknownFieldMessage);
   const ruleProblems = checkRules(config);
-  if (ruleProblems.length > 0)
-    throw new ClusterFileError(
-      file,
-      sortProblems(
-        ruleProblems.map((r) => {
-          const at = locate(doc, pos, r.path);
-          // a rule about a field the file does not set: say it is the default that is at fault
-          const note = at.found
-            ? ""
-            : ` (${formatPath(r.path)} is not in the file: its default, ${JSON.stringify(valueAt(config, r.path))}, applies)`;
-          return { line: at.line, col: at.col, path: formatPath(r.path), message: `${r.message}${note}` };
-        }),
-      ),
-    );
+  if (ruleProblems.length > 0) throw problemsAt(ruleProblems);
   return { file, config, plan: planAddresses(config) };
+}
+
+/** A file parsed against `schema`, and how to report rule problems at places in it. */
+export interface ParsedFile<T> {
+  config: T;
+  /** the error for problems found after the schema (rules), each at its place in the file */
+  problemsAt(problems: readonly { path: readonly PropertyKey[]; message: string }[]): ClusterFileError;
+}
+
+/**
+ * YAML text → `schema`'s output, or a ClusterFileError with every problem at its line and column.
+ * Shared by cluster files and site files: the same checks of the YAML, the same messages.
+ */
+export function parseWithSchema<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  unknownField: (path: readonly PropertyKey[], data: unknown) => string,
+): ParsedFile<z.output<S>> {
+  const { doc, pos, data } = parseClusterYaml(text.replace(/\r\n?/g, "\n"), file);
+  const parsed = schema.safeParse(data, { error: friendlyMessage });
+  if (!parsed.success)
+    throw new ClusterFileError(file, sortProblems(parsed.error.issues.flatMap((i) => issueProblems(doc, pos, i, data, unknownField))));
+  const config = parsed.data;
+  return {
+    config,
+    problemsAt: (problems) =>
+      new ClusterFileError(
+        file,
+        sortProblems(
+          problems.map((r) => {
+            const at = locate(doc, pos, r.path);
+            // a rule about a field the file does not set: say it is the default that is at fault
+            const note = at.found
+              ? ""
+              : ` (${formatPath(r.path)} is not in the file: its default, ${JSON.stringify(valueAt(config, r.path))}, applies)`;
+            return { line: at.line, col: at.col, path: formatPath(r.path), message: `${r.message}${note}` };
+          }),
+        ),
+      ),
+  };
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -78,12 +102,13 @@ function issueProblems(
   pos: (o: number) => { line: number; col: number },
   issue: z.core.$ZodIssue,
   data: unknown,
+  unknownField: (path: readonly PropertyKey[], data: unknown) => string,
 ): Problem[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
       const at = locate(doc, pos, path, true);
-      return { line: at.line, col: at.col, path: formatPath(path), message: unknownFieldMessage(path, data) };
+      return { line: at.line, col: at.col, path: formatPath(path), message: unknownField(path, data) };
     });
   }
   const at = locate(doc, pos, issue.path);

@@ -81,10 +81,10 @@ type JsonSchema = {
 
 let cachedSchema: JsonSchema | undefined;
 
-/** Field names the schema allows at `path` (all variants of a union, merged). */
-export function knownFields(path: readonly PropertyKey[]): string[] {
+/** Field names the schema allows at `path` (all variants of a union, merged); the cluster file's by default. */
+export function knownFields(path: readonly PropertyKey[], schema?: object): string[] {
   cachedSchema ??= clusterJsonSchema() as JsonSchema;
-  let nodes: JsonSchema[] = [cachedSchema];
+  let nodes: JsonSchema[] = [(schema as JsonSchema | undefined) ?? cachedSchema];
   const expand = (ns: JsonSchema[]): JsonSchema[] => ns.flatMap((n) => [n, ...expand([...(n.oneOf ?? []), ...(n.anyOf ?? [])])]);
   for (const seg of path) {
     nodes = expand(nodes).flatMap((n) => {
@@ -113,7 +113,14 @@ export function unknownFieldMessage(path: readonly PropertyKey[], data: unknown)
   const cloud = (data as { cloud?: unknown } | null)?.cloud;
   const only = CLOUD_ONLY_FIELDS.get(key);
   if (only && only !== cloud) return `unknown field "${key}": it belongs to cloud: ${only}, and this file says cloud: ${String(cloud)}`;
-  const known = knownFields(path.slice(0, -1)).filter((k) => !CLOUD_ONLY_FIELDS.has(k) || CLOUD_ONLY_FIELDS.get(k) === cloud);
+  return suggestField(
+    key,
+    knownFields(path.slice(0, -1)).filter((k) => !CLOUD_ONLY_FIELDS.has(k) || CLOUD_ONLY_FIELDS.get(k) === cloud),
+  );
+}
+
+/** "unknown field" with the nearest allowed name, or the list of allowed ones. */
+export function suggestField(key: string, known: readonly string[]): string {
   const best = known
     .map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) }))
     .filter((x) => x.d <= Math.max(2, Math.floor(key.length / 3)))

@@ -35,22 +35,22 @@ function posIn(text: string, offset: number): Pos {
 }
 
 /** The bytes of `file`, refusing one over the limit before reading it. */
-export function readClusterBytes(file: string): Buffer {
+export function readClusterBytes(file: string, kind = "cluster file"): Buffer {
   let fd: number;
   try {
     fd = openSync(file, "r");
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw fileProblem(file, `cannot read cluster file: ${err.code === "ENOENT" ? "no such file" : fsReason(err)}`);
+    throw fileProblem(file, `cannot read ${kind}: ${err.code === "ENOENT" ? "no such file" : fsReason(err)}`);
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw fileProblem(file, "cannot read cluster file: is a directory, not a cluster file");
-    if (!st.isFile()) throw fileProblem(file, "cannot read cluster file: not a regular file");
+    if (st.isDirectory()) throw fileProblem(file, `cannot read ${kind}: is a directory, not a ${kind}`);
+    if (!st.isFile()) throw fileProblem(file, `cannot read ${kind}: not a regular file`);
     if (st.size > MAX_FILE_BYTES)
       throw fileProblem(
         file,
-        `is ${st.size.toLocaleString("en")} bytes; a cluster file is at most ${MAX_FILE_BYTES.toLocaleString("en")} bytes (1 MiB)`,
+        `is ${st.size.toLocaleString("en")} bytes; a ${kind} is at most ${MAX_FILE_BYTES.toLocaleString("en")} bytes (1 MiB)`,
       );
     const buf = Buffer.alloc(st.size);
     let n = 0;
@@ -62,7 +62,7 @@ export function readClusterBytes(file: string): Buffer {
     return buf.subarray(0, n);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err?.syscall) throw fileProblem(file, `cannot read cluster file: ${fsReason(err)}`);
+    if (err?.syscall) throw fileProblem(file, `cannot read ${kind}: ${fsReason(err)}`);
     throw e;
   } finally {
     closeSync(fd);
