@@ -337,6 +337,26 @@ describe("slipway traffic against a local Cloudflare API and two clusters", () =
     ]);
   }, 60_000);
 
+  it("moves every region to its live cluster in one change, which one rollback undoes", async () => {
+    const site = siteFile({
+      regions: {
+        fra: { hostnames: ["shop.example.com"], clusters: ["shop-blue.yaml"], live: BLUE.name },
+        ams: { hostnames: ["www.example.com"], clusters: ["shop-green.yaml"], live: GREEN.name },
+      },
+    });
+    const r = await traffic(["switch", site]);
+    expect(r.stderr).toBe("");
+    expect(pointing()).toEqual({ "shop.example.com": [`CNAME ${target(BLUE)}`], "www.example.com": [`CNAME ${target(GREEN)}`] });
+    expect(cf.records.filter((x) => NAMES.includes(x.name)).map((x) => x.comment)).toEqual([
+      "slipway:shop#1 shop-blue was -",
+      "slipway:shop#1 shop-green was -",
+    ]);
+    expect((await traffic(["status", site, "--check"])).code).toBe(0);
+    const back = await traffic(["rollback", site]);
+    expect(back.code).toBe(0);
+    expect(pointing()).toEqual({ "shop.example.com": [], "www.example.com": [] });
+  }, 60_000);
+
   it("says what is wrong with a site file in one line with its place", async () => {
     const bad = join(work.dir, "bad.yaml");
     writeFileSync(bad, readFileSync(siteFile(), "utf8").replace("zoneId:", "zoneid:"));
