@@ -151,6 +151,26 @@ export function program(): Command {
     });
 
   cli
+    .command("roll")
+    .description("replace a tier's machines one at a time (new image, Kubernetes version or configs), each step gated on the tier's health")
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .addOption(new Option("--role <role>", "which tier").choices(["etcd", "master"]))
+    .option("-o, --out <dir>", "where `slipway synth` wrote the stack", "cdktf.out")
+    .option("--stack <dir>", "a stack folder to use as it is (not compared with the cluster file)")
+    .option("--terraform <program>", "terraform or tofu", "terraform")
+    .option("--ssh <command>", 'how to reach the machines, e.g. "ssh -J core@bastion" (split at spaces)', "ssh")
+    .option("--user <name>", "the machines' user with sudo", "core")
+    .option("--wait <seconds>", "how long each replaced machine may take until the tier is healthy", "900")
+    .option("--from <machine>", "go on from this machine (after a roll that stopped)")
+    .option("--dry-run", "check health and plan each replacement, apply nothing")
+    .option("--yes", "do not ask for the cluster's name first")
+    .action(async (file: string | undefined, opts: import("./roll").RollOptions) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { rollCommand } = require("./roll") as typeof import("./roll");
+      await rollCommand(cluster, opts);
+    });
+
+  cli
     .command("addons")
     .description("print the addon bundle the masters apply (charts, values, objects), or write it as plain YAML for review or GitOps")
     .argument("[file]", "cluster file (default: the embedded demo)")

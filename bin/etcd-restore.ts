@@ -34,6 +34,7 @@ import { ETCD_DATA, ETCD_METRICS } from "../bootstrap/parts/etcd-member";
 import { PATHS } from "../bootstrap/parts/files";
 import { ETCD_BACKUP } from "../bootstrap/pki/spec";
 import { UsageError, UserError } from "./errors";
+import { type Remote, seconds, sshRunner } from "./remote";
 
 export interface EtcdRestoreOptions {
   from?: string;
@@ -151,23 +152,13 @@ async function plainSnapshot(cluster: Cluster, opts: EtcdRestoreOptions, from: s
   return file;
 }
 
-interface Remote {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 export async function etcdRestoreCommand(cluster: Cluster, opts: EtcdRestoreOptions): Promise<void> {
   const { plan, config } = cluster;
   if (!opts.from) throw new UsageError("give --from <backup>: the backup object (or a snapshot) to restore");
   if (opts.pki && opts.state) throw new UsageError("give --state or --pki, not both");
   if (!existsSync(opts.from)) throw new UserError(`${printable(opts.from)}: no such file`);
-  const waitSeconds = Number(opts.wait);
-  if (!/^\d+$/.test(opts.wait) || waitSeconds > 3600)
-    throw new UsageError(`--wait must be seconds (at most 3600), not ${printable(opts.wait)}`);
-  const ssh = opts.ssh.split(/\s+/).filter(Boolean);
-  if (!ssh.length) throw new UsageError("--ssh must name the ssh command");
-  if (!/^[a-z_][a-z0-9_-]*$/.test(opts.user)) throw new UsageError(`--user must be a user name, not ${printable(opts.user)}`);
+  const waitSeconds = seconds("--wait", opts.wait, 3600);
+  const run = sshRunner(opts.ssh, opts.user);
 
   if (!opts.yes && !process.stdin.isTTY) throw new UsageError("give --yes to restore without a prompt (standard input is not a terminal)");
 
@@ -175,17 +166,6 @@ export async function etcdRestoreCommand(cluster: Cluster, opts: EtcdRestoreOpti
   try {
     const snapshot = await plainSnapshot(cluster, opts, opts.from, work);
     const script = readFileSync(SCRIPT);
-    const run = (ip: string, command: string, input?: Buffer | number): Remote => {
-      const r = spawnSync(ssh[0] as string, [...ssh.slice(1), "-o", "BatchMode=yes", `${opts.user}@${ip}`, command], {
-        input: typeof input === "number" ? undefined : input,
-        stdio: [typeof input === "number" ? input : "pipe", "pipe", "pipe"],
-        encoding: "utf8",
-        timeout: 600_000,
-      });
-      if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT")
-        throw new UserError(`${printable(ssh[0] as string)}: no such command (--ssh)`);
-      return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
-    };
     const step = (ip: string, args: string) => run(ip, `sudo env PATH=${REMOTE_PATH} bash -s -- ${args}`, script);
     const must = (m: { name: string }, what: string, r: Remote) => {
       if (r.code !== 0)

@@ -197,13 +197,23 @@ export async function synthesize(cluster: Cluster, outdir: string): Promise<Synt
 
 /** The resource addresses synthesis makes for `cluster`, nothing written (`slipway etcd replace`). */
 export function resourceAddresses(cluster: Cluster): { stackName: string; addresses: string[] } {
+  const { stackName, text } = synthesizedStack(cluster);
+  return { stackName, addresses: addressesIn(text) };
+}
+
+/** Every resource address (`type.name`) of a stack's Terraform JSON. */
+export function addressesIn(text: string): string[] {
+  const tf = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
+  return Object.entries(tf.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((name) => `${type}.${name}`));
+}
+
+/** The stack's cdk.tf.json as `slipway synth` writes it, synthesized in a scratch folder. */
+export function synthesizedStack(cluster: Cluster): { stackName: string; text: string } {
   const scratch = scratchFolder();
   try {
     const { files, summary } = build(cluster, "cdktf.out", scratch);
     const text = (files.get(join("stacks", summary.stackName, "cdk.tf.json")) as Buffer).toString("utf8");
-    const tf = JSON.parse(text) as { resource?: Record<string, Record<string, unknown>> };
-    const addresses = Object.entries(tf.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((name) => `${type}.${name}`));
-    return { stackName: summary.stackName, addresses };
+    return { stackName: summary.stackName, text };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
