@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { clusterJsonSchema } from "../clusters/model/schema";
+import { SiteFile } from "../clusters/model/site";
 import { ROOT } from "./helpers/clusters";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -41,5 +43,14 @@ describe("README", () => {
     const documented = (p: string) => readme.includes(`\`${p}\``) || readme.includes(`\`${p} `) || readme.includes(`${p}\` /`);
     const missing = paths.filter((p) => !documented(p) && !paths.some((q) => q.startsWith(`${p}.`) && documented(q)));
     expect(missing).toEqual([]);
+  });
+
+  it("shows a site file that is valid and uses every field a site file has", () => {
+    const block = /```yaml\n# sites\/shop\.yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const parsed = SiteFile.safeParse(parse(block as string));
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    const keys = [...Object.keys(SiteFile.shape), "hostnames", "clusters", "live"];
+    for (const k of keys) expect(block, k).toMatch(new RegExp(`^\\s*${k}:`, "m"));
   });
 });
