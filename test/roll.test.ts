@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demoCluster, tmp } from "./helpers/clusters";
@@ -21,6 +22,7 @@ const stack = join(work.dir, "stack");
 const events = join(work.dir, "events");
 const sshLog = join(work.dir, "ssh.log");
 const members = demoCluster().plan.etcd;
+const masters = demoCluster().plan.masters;
 const octet = (ip: string) => ip.split(".")[3] as string;
 const servers: Server[] = [];
 const TF_ENV = { TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
@@ -52,7 +54,42 @@ function stackJson(volumeInput = "v1"): string {
       triggers_replace: [`\${terraform_data.etcd_${m.index}.id}`, `\${terraform_data.etcd_${m.index}_data.id}`],
     };
   }
+  for (const m of masters)
+    resources[`master_${m.index}`] = {
+      input: "instance",
+      provisioner: [
+        { "local-exec": { command: `echo "master_${m.index} $(date +%s%N)" >> ${events}; echo 3 > ${work.dir}/down-${octet(m.ip)}` } },
+      ],
+    };
   return JSON.stringify({ resource: { terraform_data: resources } }, null, 2);
+}
+
+function selfSigned(): { key: string; cert: string } {
+  const dir = join(work.dir, "tls");
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      "k.pem",
+      "-out",
+      "c.pem",
+      "-subj",
+      "/CN=kube-apiserver",
+      "-days",
+      "2",
+    ],
+    { cwd: dir, encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+  return { key: readFileSync(join(dir, "k.pem"), "utf8"), cert: readFileSync(join(dir, "c.pem"), "utf8") };
 }
 
 const tf = (args: string[]) => {
@@ -85,6 +122,19 @@ exec bash -c "\${*//127.0.0.1/127.0.31.\${host##*.}}"
 `,
   );
   chmodSync(ssh, 0o755);
+  // each master's API server (6443) and local API load balancer (7443): /readyz over TLS
+  const { key, cert } = selfSigned();
+  for (const m of masters)
+    for (const port of [6443, 7443]) {
+      const o = octet(m.ip);
+      const server = createHttpsServer({ key, cert }, (req, res) => {
+        const ok = req.url === "/readyz" && healthy(port === 7443 ? `lb-${o}` : o);
+        res.writeHead(ok ? 200 : 500);
+        res.end(ok ? "ok" : "[-]etcd failed: reason withheld\nreadyz check failed");
+      });
+      servers.push(server);
+      await new Promise<void>((res, rej) => server.once("error", rej).listen(port, `127.0.31.${o}`, () => res()));
+    }
   for (const m of members) {
     const o = octet(m.ip);
     const server = createServer((req, res) => {
@@ -103,14 +153,16 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const m of members) for (const f of ["down", "dead", "dies"]) rmSync(join(work.dir, `${f}-${octet(m.ip)}`), { force: true });
+  for (const m of [...members, ...masters])
+    for (const f of ["down", "dead", "dies"])
+      for (const o of [octet(m.ip), `lb-${octet(m.ip)}`]) rmSync(join(work.dir, `${f}-${o}`), { force: true });
   rmSync(events, { force: true });
   rmSync(sshLog, { force: true });
   writeFileSync(join(stack, "cdk.tf.json"), stackJson());
 });
 
-const roll = (extra: string[]) =>
-  slipwayAsync(["roll", "--role", "etcd", "--stack", stack, "--ssh", join(work.dir, "ssh"), "--yes", ...extra], {
+const roll = (extra: string[], role = "etcd") =>
+  slipwayAsync(["roll", "--role", role, "--stack", stack, "--ssh", join(work.dir, "ssh"), "--yes", ...extra], {
     env: TF_ENV,
     timeoutMs: 300_000,
   });
@@ -166,6 +218,22 @@ describe("slipway roll with real terraform and scripted health", () => {
     expect(replaced()).toEqual([]);
   }, 300_000);
 
+  it("rolls the masters, each next one only once every API server and local load balancer is ready", async () => {
+    // a master's local load balancer that stays down after the first replacement stops the roll
+    writeFileSync(join(work.dir, "dead-lb-32"), "");
+    let r = await roll(["--wait", "6"], "master");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the tier is not healthy, so nothing was replaced: demo-master-0: local API load balancer fails \(.*500/);
+    rmSync(join(work.dir, "dead-lb-32"));
+    r = await roll([], "master");
+    expect(r.code, r.stderr).toBe(0);
+    expect(replaced().map((l) => l.split(" ")[0])).toEqual(["master_0", "master_1", "master_2"]);
+    const times = replaced().map((l) => Number(l.split(" ")[1]) / 1e6);
+    for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThan(3000);
+    expect(readFileSync(sshLog, "utf8")).toContain("10.0.0.33 curl -fsSk --max-time 10 https://127.0.0.1:6443/readyz");
+    expect(r.stdout).toContain("master of demo rolled: 3 machine(s) replaced");
+  }, 300_000);
+
   it("plans each replacement and applies nothing with --dry-run", async () => {
     const before = ids();
     const r = await roll(["--dry-run"]);
@@ -186,8 +254,6 @@ describe("slipway roll with real terraform and scripted health", () => {
         /--from must name a machine of the tier: demo-etcd-0, demo-etcd-1, demo-etcd-2/,
       ],
       [["roll", "--role", "etcd", "--wait", "soon", "--yes"], 2, /--wait must be seconds/],
-      // each tier's instances by the names the stacks give them: this stack has no masters
-      [["roll", "--role", "master", "--stack", stack, "--yes"], 1, /cdk\.tf\.json: no resource named master_0/],
       [["roll", "--role", "etcd", "--out", join(work.dir, "nothing"), "--yes"], 1, /no cdk\.tf\.json — run slipway synth/],
     ];
     for (const [args, code, message] of cases) {
