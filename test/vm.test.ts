@@ -8,7 +8,7 @@
 // The drill, in order (each step builds on the one before): first boot, the worker through its
 // proxy, a member rebooted while writes go on, instance loss (a new instance on the kept volume),
 // a new empty volume for an existing member, a member's container killed, two members asking to
-// reboot at once, and no unit failed on any machine.
+// reboot at once, the tier restored from a backup, and no unit failed on any machine.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -63,6 +63,19 @@ function etcdctl(args: string[], opts: { endpoints?: string; cert?: boolean; tim
     opts.timeoutMs ?? 30_000,
     opts.input,
   );
+}
+
+/**
+ * A write that a client would retry: with a member just lost, the others may be electing a
+ * leader, and one attempt can time out under emulation (10 s); up to a minute in all.
+ */
+async function put(key: string, value: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const r = await etcdctl(["put", key, value]);
+    if (r.code === 0) return;
+    if (i === 5) ok(r, `put ${key}`);
+    await new Promise((res) => setTimeout(res, 5000));
+  }
 }
 
 const ok = (r: Result, what: string) => {
@@ -338,7 +351,7 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
       const uuid = await volumeUuid(m.name);
       await lab.destroy(m.name);
       await waitFor("the lost member unhealthy", async () => ((await healthy(m.ip)) ? undefined : true), 2 * MIN, 2000);
-      for (let i = 0; i < 5; i++) ok(await etcdctl(["put", `/drill/loss/${i}`, "written while the instance was gone"]), "put");
+      for (let i = 0; i < 5; i++) await put(`/drill/loss/${i}`, "written while the instance was gone");
       // what Terraform does when an instance is replaced: a fresh root disk, the same volume
       lab.boot({ name: m.name, ip: m.ip, config: configs.get(m.name) as string, disks: [dataDisks.get(m.name) as string] });
       await waitFor("the replaced member healthy", async () => ((await healthy(m.ip)) ? true : undefined), 15 * MIN);
@@ -353,7 +366,7 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
 
       // and once more, the volume lost too: a new empty volume
       await lab.destroy(m.name);
-      ok(await etcdctl(["put", "/drill/loss/5", "written while the member had no volume"]), "put");
+      await put("/drill/loss/5", "written while the member had no volume");
       lab.boot({ name: m.name, ip: m.ip, config: configs.get(m.name) as string, disks: [lab.disk(`${m.name}-data-new`)] });
       await waitFor("the member on a new volume healthy", async () => ((await healthy(m.ip)) ? true : undefined), 15 * MIN);
       const after = await memberIds();
@@ -572,6 +585,88 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
       for (const m of pair) expect(await sshOk(m.name, "update_engine_client -status")).toMatch(/CURRENT_OP=UPDATE_STATUS_IDLE/);
     },
     45 * MIN,
+  );
+
+  step(
+    "restore from a backup: `slipway etcd restore` refuses a healthy quorum, then with --force brings every member back from the snapshot as a new cluster",
+    async () => {
+      // a backup as etcd-backup makes it (its own test uploads real ones): a snapshot, gzip,
+      // CMS to the cluster's etcd-backup certificate
+      ok(await etcdctl(["put", "/drill/restore/kept", "written before the backup"]), "put");
+      const snap = join(work.dir, "backup.db");
+      ok(
+        await etcdctl(["snapshot", "save", snap], { endpoints: `https://${(members[0] as (typeof members)[number]).ip}:2379` }),
+        "snapshot save",
+      );
+      const backup = join(work.dir, "backup.db.gz.cms");
+      const enc = spawnSync(
+        "bash",
+        [
+          "-c",
+          `gzip -c '${snap}' | openssl cms -encrypt -binary -aes-256-gcm -recip '${join(pki, "etcd-backup.crt")}' -outform DER -out '${backup}'`,
+        ],
+        { encoding: "utf8" },
+      );
+      expect(enc.status, enc.stderr).toBe(0);
+      ok(await etcdctl(["put", "/drill/restore/lost", "written after the backup"]), "put");
+      const idsBefore = await memberIds();
+      const clusterBefore = JSON.parse(ok(await etcdctl(["endpoint", "status", "-w", "json"]), "status"))[0].Status.header.cluster_id;
+
+      const restore = (extra: string[]) =>
+        lab.outside(
+          [
+            process.execPath,
+            join(__dirname, "..", "bin", "slipway.js"),
+            "etcd",
+            "restore",
+            file,
+            "--from",
+            backup,
+            "--pki",
+            pki,
+            "--ssh",
+            `ssh -i ${lab.sshKey} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=15`,
+            "--yes",
+            ...extra,
+          ],
+          20 * MIN,
+        );
+      const refused = await restore([]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/has a healthy quorum: a restore throws away every write since the snapshot\. Give --force/);
+      expect(refused.stderr).not.toMatch(/\n\s+at /); // one line, no stack
+      // nothing happened: same members, no copy left on any
+      expect(await memberIds()).toEqual(idsBefore);
+
+      // each member's own clock, so its journal is read from the restore on (its earlier starts
+      // as itself, at reboots, must not count)
+      const since = Object.fromEntries(await Promise.all(members.map(async (m) => [m.name, (await sshOk(m.name, "date +%s")).trim()])));
+      const t = Date.now();
+      const r = await restore(["--force"]);
+      expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/3 of 3 members healthy after the restore/);
+      console.log(`restore: ${((Date.now() - t) / 1000).toFixed(0)} s\n${r.stdout}`);
+      await quorum(5 * MIN);
+      // the snapshot's state, nothing after it; a new cluster (new ids), the same three names
+      expect(ok(await etcdctl(["get", "/drill/restore/kept", "--print-value-only"]), "get")).toBe("written before the backup\n");
+      expect(ok(await etcdctl(["get", "/drill/restore/lost", "--print-value-only"]), "get")).toBe("");
+      const idsAfter = await memberIds();
+      expect(Object.keys(idsAfter).sort()).toEqual(members.map((m) => m.name));
+      for (const m of members) expect(idsAfter[m.name], m.name).not.toBe(idsBefore[m.name]);
+      expect(JSON.parse(ok(await etcdctl(["endpoint", "status", "-w", "json"]), "status"))[0].Status.header.cluster_id).not.toBe(
+        clusterBefore,
+      );
+      for (const m of members) {
+        // the old data kept beside the new; the copied snapshot gone; started through etcd-join as itself
+        expect(await sshOk(m.name, "ls -d /var/lib/etcd/data.before-restore-* | wc -l")).toBe("1\n");
+        expect(await sshOk(m.name, "test ! -e /var/lib/etcd/slipway-restore.db && echo gone")).toBe("gone\n");
+        // (etcd's own lines follow by the hundred: only etcd-join's are read)
+        expect(await sshOk(m.name, `journalctl -u etcd-member -o cat --since=@${since[m.name]} | grep -F 'etcd-join' || true`)).toMatch(
+          /has its data; starting as itself/,
+        );
+      }
+    },
+    30 * MIN,
   );
 
   step(
