@@ -152,9 +152,13 @@ export function program(): Command {
 
   cli
     .command("roll")
-    .description("replace a tier's machines one at a time (new image, Kubernetes version or configs), each step gated on the tier's health")
+    .description("replace a tier's machines one at a time (new image, Kubernetes version or configs), each step gated on the tier's health; a pool's nodes drained first")
     .argument("[file]", "cluster file (default: the embedded demo)")
-    .addOption(new Option("--role <role>", "which tier").choices(["etcd", "master"]))
+    .addOption(new Option("--role <role>", "which tier").choices(["etcd", "master", "pool"]))
+    .option("--pool <name>", "with --role pool: which worker pool (OpenStack)")
+    .option("--kubeconfig <file>", "with --role pool: the admin kubeconfig the nodes are drained with (default: KUBECONFIG)")
+    .option("--max-unavailable <n>", "with --role pool: how many nodes are replaced at once", "1")
+    .option("--drain-timeout <seconds>", "with --role pool: how long a node's pods may take to leave it", "600")
     .option("-o, --out <dir>", "where `slipway synth` wrote the stack", "cdktf.out")
     .option("--stack <dir>", "a stack folder to use as it is (not compared with the cluster file)")
     .option("--terraform <program>", "terraform or tofu", "terraform")

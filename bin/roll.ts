@@ -24,9 +24,14 @@ import { API_LB_PORT, PORTS } from "../clusters/model/ports";
 import { ETCD_METRICS } from "../bootstrap/parts/etcd-member";
 import { UsageError, UserError } from "./errors";
 import { type RunRemote, seconds, sshRunner } from "./remote";
+import { wholeNumber } from "./render";
 
 export interface RollOptions {
   role?: string;
+  pool?: string;
+  kubeconfig?: string;
+  drainTimeout: string;
+  maxUnavailable: string;
   out: string;
   stack?: string;
   terraform: string;
@@ -44,30 +49,107 @@ const POLL_MS = 5000;
 
 interface Tier {
   machines: NodePlan[];
-  /** the Terraform resource (by name) of a machine's instance */
-  resource: (m: NodePlan) => string;
-  /** the health checks of the whole tier: each machine, a command that exits 0 when it is well */
-  checks: { what: string; command: string }[];
+  /** the Terraform resource of a machine's instance: its name, and its key when it is a for_each */
+  resource: (m: NodePlan) => { name: string; key?: string };
+  /** every check that fails on the tier now, as "machine: what (why)" */
+  unwell(): Promise<string[]>;
+  /** before a batch is replaced (a pool drains its nodes) */
+  before?(batch: NodePlan[]): Promise<void>;
+  /** after it: which of the batch are not back yet (a node must come back as a new machine) */
+  back?(batch: NodePlan[]): Promise<string[]>;
+  /** once it is back (a pool uncordons its nodes) */
+  after?(batch: NodePlan[]): Promise<void>;
 }
 
-function tierOf(cluster: Cluster, role: string): Tier {
+/** A tier whose health is asked on each machine over ssh: each command must exit 0. */
+function sshTier(machines: NodePlan[], resource: Tier["resource"], run: RunRemote, checks: { what: string; command: string }[]): Tier {
+  return {
+    machines,
+    resource,
+    unwell: async () => {
+      const bad: string[] = [];
+      for (const m of machines)
+        for (const c of checks) {
+          const r = run(m.ip, c.command);
+          if (r.code !== 0)
+            bad.push(
+              `${m.name}: ${c.what} ${r.code === 255 ? `unreachable over ssh (${lastLine(r.stderr)})` : `fails (${lastLine(r.stderr || r.stdout) || `exit ${r.code}`})`}`,
+            );
+        }
+      return bad;
+    },
+  };
+}
+
+function tierOf(cluster: Cluster, opts: RollOptions, run: () => RunRemote): Tier {
   const { plan } = cluster;
-  if (role === "etcd")
-    return {
-      machines: plan.etcd,
-      resource: (m) => `etcd_${m.index}`,
-      checks: [{ what: "etcd health", command: `curl -fsS --max-time 10 ${ETCD_METRICS}/health` }],
-    };
-  if (role === "master")
-    return {
-      machines: plan.masters,
-      resource: (m) => `master_${m.index}`,
-      checks: [
-        { what: "API /readyz", command: `curl -fsSk --max-time 10 https://127.0.0.1:${PORTS.apiserver}/readyz` },
-        { what: "local API load balancer", command: `curl -fsSk --max-time 10 https://127.0.0.1:${API_LB_PORT}/readyz` },
-      ],
-    };
-  throw new UsageError(`--role must be etcd or master, not ${printable(role)} (rolling worker pools is not built yet)`);
+  if (opts.role === "etcd")
+    return sshTier(plan.etcd, (m) => ({ name: `etcd_${m.index}` }), run(), [
+      { what: "etcd health", command: `curl -fsS --max-time 10 ${ETCD_METRICS}/health` },
+    ]);
+  if (opts.role === "master")
+    return sshTier(plan.masters, (m) => ({ name: `master_${m.index}` }), run(), [
+      { what: "API /readyz", command: `curl -fsSk --max-time 10 https://127.0.0.1:${PORTS.apiserver}/readyz` },
+      { what: "local API load balancer", command: `curl -fsSk --max-time 10 https://127.0.0.1:${API_LB_PORT}/readyz` },
+    ]);
+  if (opts.role === "pool") return poolTier(cluster, opts);
+  throw new UsageError(`--role must be etcd, master or pool, not ${printable(String(opts.role))}`);
+}
+
+/**
+ * A worker pool, through the Kubernetes API: each node of a batch drained before its machine
+ * goes, back when its Node is Ready with a new boot id (a stale Ready of the old machine does
+ * not count), then uncordoned; the pool is well when every node of it is Ready.
+ */
+function poolTier(cluster: Cluster, opts: RollOptions): Tier {
+  const names = cluster.plan.pools.map((p) => p.name);
+  if (!opts.pool) throw new UsageError(`give --pool NAME with --role pool: one of ${names.join(", ")}`);
+  const pool = cluster.plan.pools.find((p) => p.name === opts.pool);
+  if (!pool) throw new UsageError(`--pool must be one of ${names.join(", ")}, not ${printable(opts.pool)}`);
+  if (pool.nodes.length === 0)
+    throw new UserError(
+      `pool ${pool.name} is an Auto Scaling group: its instances are replaced by an instance refresh (aws autoscaling start-instance-refresh), not by slipway roll`,
+    );
+  const kubeconfig = opts.kubeconfig ?? process.env.KUBECONFIG;
+  if (!kubeconfig)
+    throw new UsageError(
+      "give --kubeconfig FILE (or KUBECONFIG): the pool's nodes are drained through the API (terraform output -raw admin_kubeconfig)",
+    );
+  const drainTimeout = seconds("--drain-timeout", opts.drainTimeout, 7200);
+  const { KubeClient, drainNode, nodeState, setUnschedulable } = require("./kube-client") as typeof import("./kube-client");
+  const kube = KubeClient.fromFile(kubeconfig);
+  const boots = new Map<string, string | undefined>();
+  return {
+    machines: pool.nodes,
+    resource: (m) => ({ name: `pool_${pool.name}`, key: m.name }),
+    unwell: async () => {
+      const bad: string[] = [];
+      for (const m of pool.nodes) {
+        const { ready } = await nodeState(kube, m.name);
+        if (ready !== "Ready") bad.push(`${m.name}: node ${ready}`);
+      }
+      return bad;
+    },
+    before: async (batch) => {
+      for (const m of batch) {
+        boots.set(m.name, (await nodeState(kube, m.name)).bootId);
+        console.log(`  draining ${m.name}`);
+        await drainNode(kube, m.name, drainTimeout, (line) => console.log(line));
+      }
+    },
+    back: async (batch) => {
+      const waiting: string[] = [];
+      for (const m of batch) {
+        const { ready, bootId } = await nodeState(kube, m.name);
+        if (ready !== "Ready") waiting.push(`${m.name}: node ${ready}`);
+        else if (bootId === boots.get(m.name)) waiting.push(`${m.name}: still the old machine's node (same boot id)`);
+      }
+      return waiting;
+    },
+    after: async (batch) => {
+      for (const m of batch) await setUnschedulable(kube, m.name, false);
+    },
+  };
 }
 
 interface PlanJson {
@@ -75,10 +157,13 @@ interface PlanJson {
 }
 
 export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<void> {
-  if (!opts.role) throw new UsageError("give --role etcd or --role master: which tier to roll");
-  const tier = tierOf(cluster, opts.role);
+  if (!opts.role) throw new UsageError("give --role etcd, master or pool: which tier to roll");
   const wait = seconds("--wait", opts.wait, 7200);
-  const run = sshRunner(opts.ssh, opts.user, 60_000);
+  const tier = tierOf(cluster, opts, () => sshRunner(opts.ssh, opts.user, 60_000));
+  const size = opts.role === "pool" ? wholeNumber("--max-unavailable", opts.maxUnavailable) : 1;
+  if (size < 1) throw new UsageError("--max-unavailable must be at least 1");
+  if (opts.role !== "pool" && opts.maxUnavailable !== "1")
+    throw new UsageError("--max-unavailable is for pools: etcd members and masters go one at a time (a quorum, the API's replicas)");
   if (!/^[A-Za-z0-9._/-]+$/.test(opts.terraform)) throw new UsageError(`--terraform must name a program, not ${printable(opts.terraform)}`);
   let start = 0;
   if (opts.from !== undefined) {
@@ -103,15 +188,18 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
     );
   const addresses = addressesIn(onDisk);
   const addressOf = (m: NodePlan) => {
-    const name = tier.resource(m);
+    const { name, key } = tier.resource(m);
     const found = addresses.filter((a) => a.slice(a.indexOf(".") + 1) === name);
     if (found.length !== 1) throw new UserError(`${printable(jsonFile)}: ${found.length ? "more than one" : "no"} resource named ${name}`);
-    return found[0] as string;
+    return key === undefined ? (found[0] as string) : `${found[0]}[${JSON.stringify(key)}]`;
   };
-  const steps = tier.machines.slice(start).map((m) => ({ m, address: addressOf(m) }));
+  const rest = tier.machines.slice(start).map((m) => ({ m, address: addressOf(m) }));
+  const batches: (typeof rest)[] = [];
+  for (let i = 0; i < rest.length; i += size) batches.push(rest.slice(i, i + size));
 
-  console.log(`rolling ${opts.role} of ${cluster.config.name}, one machine at a time:`);
-  for (const s of steps) console.log(`  ${s.m.name} (${s.m.ip}): ${s.address}`);
+  const what = opts.role === "pool" ? `pool ${opts.pool}` : opts.role;
+  console.log(`rolling ${what} of ${cluster.config.name}, ${size === 1 ? "one machine" : `${size} machines`} at a time:`);
+  for (const s of rest) console.log(`  ${s.m.name} (${s.m.ip}): ${s.address}`);
   if (start > 0)
     console.log(
       `  (from ${opts.from}: ${tier.machines
@@ -120,7 +208,7 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
         .join(", ")} done before)`,
     );
 
-  const before = unwell(run, tier);
+  const before = await tier.unwell();
   if (before.length) throw new UserError(`the tier is not healthy, so nothing was replaced: ${before.join("; ")}`);
   console.log(`  all ${tier.machines.length} healthy`);
 
@@ -151,56 +239,60 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
     );
   if (base.status !== 0) throw new UserError(`terraform plan failed: ${lastLine(base.stderr || base.stdout)}. Nothing was replaced`);
 
-  for (const [i, { m, address }] of steps.entries()) {
-    const where = `${m.name} (${i + 1} of ${steps.length})`;
-    const resume = `Machines before it are done; go on with --from ${m.name}`;
-    console.log(`\n${where}: planning the replacement of ${address}`);
+  for (const [i, batch] of batches.entries()) {
+    const machines = batch.map((b) => b.m);
+    const first = (machines[0] as NodePlan).name;
+    const where = `${machines.map((m) => m.name).join(", ")} (${i + 1} of ${batches.length})`;
+    const resume = `Machines before it are done; go on with --from ${first}`;
+    console.log(`\n${where}: planning the replacement of ${batch.map((b) => b.address).join(", ")}`);
     const planFile = join(dir, PLAN_FILE);
     try {
-      const p = tf(["plan", "-input=false", "-lock-timeout=60s", `-replace=${address}`, `-out=${PLAN_FILE}`], true);
+      const p = tf(["plan", "-input=false", "-lock-timeout=60s", ...batch.map((b) => `-replace=${b.address}`), `-out=${PLAN_FILE}`], true);
       if (p.status !== 0) throw new UserError(`${where}: terraform plan failed: ${lastLine(p.stderr || p.stdout)}. ${resume}`);
       const shown = tf(["show", "-json", PLAN_FILE], true);
       if (shown.status !== 0) throw new UserError(`${where}: terraform show failed: ${lastLine(shown.stderr)}. ${resume}`);
       const changes = changesOf(JSON.parse(shown.stdout) as PlanJson);
-      if (!changes.some((c) => c.address === address && c.actions.includes("delete") && c.actions.includes("create")))
-        throw new UserError(`${where}: the plan does not replace ${address} (is it in the state?). Nothing was applied. ${resume}`);
+      for (const { address } of batch)
+        if (!changes.some((c) => c.address === address && c.actions.includes("delete") && c.actions.includes("create")))
+          throw new UserError(`${where}: the plan does not replace ${address} (is it in the state?). Nothing was applied. ${resume}`);
       for (const c of changes) console.log(`  ${c.actions.join("/")} ${c.address}`);
       if (opts.dryRun) continue;
+      try {
+        await tier.before?.(machines);
+      } catch (e) {
+        throw e instanceof UserError ? new UserError(`${e.message}. Nothing was replaced in this step. ${resume}`) : e;
+      }
       const a = tf(["apply", "-input=false", "-lock-timeout=60s", PLAN_FILE]);
       if (a.status !== 0)
-        throw new UserError(`${where}: terraform apply failed (exit ${a.status}). Run the roll again with --from ${m.name}`);
+        throw new UserError(`${where}: terraform apply failed (exit ${a.status}). Run the roll again with --from ${first}`);
     } finally {
       rmSync(planFile, { force: true });
     }
+    // back (the replaced machines themselves), then healthy (the whole tier)
     const t0 = Date.now();
+    const next = batches[i + 1]?.[0]?.m.name ?? "(none: it was the last)";
+    let back = !tier.back;
     for (;;) {
-      const bad = unwell(run, tier);
+      const bad = back ? await tier.unwell() : await (tier.back as NonNullable<Tier["back"]>)(machines);
+      if (bad.length === 0 && !back) {
+        await tier.after?.(machines);
+        back = true;
+        continue;
+      }
       if (bad.length === 0) break;
       if (Date.now() - t0 > wait * 1000)
         throw new UserError(
-          `${where}: replaced, but the tier is not healthy after ${wait} s (${bad.join("; ")}); the roll stopped. When it is, go on with --from ${steps[i + 1]?.m.name ?? "(none: it was the last)"}`,
+          `${where}: replaced, but ${back ? "the tier is not healthy" : "not back"} after ${wait} s (${bad.join("; ")}); the roll stopped. When it is, go on with --from ${next}`,
         );
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    console.log(`  ${m.name} replaced; all ${tier.machines.length} healthy after ${Math.round((Date.now() - t0) / 1000)} s`);
+    console.log(
+      `  ${machines.map((m) => m.name).join(", ")} replaced; all ${tier.machines.length} healthy after ${Math.round((Date.now() - t0) / 1000)} s`,
+    );
   }
   console.log(
-    opts.dryRun ? "\ndry run: nothing was applied" : `\n${opts.role} of ${cluster.config.name} rolled: ${steps.length} machine(s) replaced`,
+    opts.dryRun ? "\ndry run: nothing was applied" : `\n${what} of ${cluster.config.name} rolled: ${rest.length} machine(s) replaced`,
   );
-}
-
-/** Every check that fails on any machine of the tier, as "name: what (why)". */
-function unwell(run: RunRemote, tier: Tier): string[] {
-  const bad: string[] = [];
-  for (const m of tier.machines)
-    for (const c of tier.checks) {
-      const r = run(m.ip, c.command);
-      if (r.code !== 0)
-        bad.push(
-          `${m.name}: ${c.what} ${r.code === 255 ? `unreachable over ssh (${lastLine(r.stderr)})` : `fails (${lastLine(r.stderr || r.stdout) || `exit ${r.code}`})`}`,
-        );
-    }
-  return bad;
 }
 
 /** What the plan changes (no-ops and reads left out). */

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demoCluster, tmp } from "./helpers/clusters";
 import { slipwayAsync } from "./helpers/run";
-import { terraformBinary } from "./helpers/terraform";
+import { OFFLINE_ENV, terraformIn } from "./helpers/terraform";
 
 const work = tmp("slipway-roll-");
 const stack = join(work.dir, "stack");
@@ -25,7 +25,6 @@ const members = demoCluster().plan.etcd;
 const masters = demoCluster().plan.masters;
 const octet = (ip: string) => ip.split(".")[3] as string;
 const servers: Server[] = [];
-const TF_ENV = { TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 
 /** down-<octet> holds seconds: unhealthy that long after the file was written; dead-<octet>: unhealthy */
 function healthy(o: string): boolean {
@@ -92,11 +91,7 @@ function selfSigned(): { key: string; cert: string } {
   return { key: readFileSync(join(dir, "k.pem"), "utf8"), cert: readFileSync(join(dir, "c.pem"), "utf8") };
 }
 
-const tf = (args: string[]) => {
-  const r = spawnSync(terraformBinary(), [`-chdir=${stack}`, ...args], { encoding: "utf8", env: { ...process.env, ...TF_ENV } });
-  if (r.status !== 0) throw new Error(`terraform ${args[0]}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-};
+const tf = terraformIn(stack);
 const ids = () =>
   Object.fromEntries(
     (JSON.parse(tf(["show", "-json"])).values.root_module.resources as { name: string; values: { id: string } }[]).map((r) => [
@@ -163,7 +158,7 @@ beforeEach(() => {
 
 const roll = (extra: string[], role = "etcd") =>
   slipwayAsync(["roll", "--role", role, "--stack", stack, "--ssh", join(work.dir, "ssh"), "--yes", ...extra], {
-    env: TF_ENV,
+    env: OFFLINE_ENV,
     timeoutMs: 300_000,
   });
 
@@ -247,7 +242,7 @@ describe("slipway roll with real terraform and scripted health", () => {
 
   it("refuses bad arguments and a stack that is not the file's", async () => {
     const cases: [string[], number, RegExp][] = [
-      [["roll", "--role", "pool", "--yes"], 2, /--role.*(etcd|master)/],
+      [["roll", "--role", "storage", "--yes"], 2, /--role.*Allowed choices are etcd, master, pool/],
       [
         ["roll", "--role", "etcd", "--from", "demo-etcd-9", "--yes"],
         2,

@@ -3,7 +3,6 @@
 // from a test CA, trusted through NODE_EXTRA_CA_CERTS as an operator's system CAs would be) and
 // API (:6443 /readyz) served on loopback addresses of their own: blue on 127.0.10.x, green on
 // 127.0.20.x. The Cloudflare records of the clusters are what their Terraform stacks write.
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { join } from "node:path";
@@ -12,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demoYaml, tmp } from "./helpers/clusters";
 import { type CloudflareStandIn, cloudflareStandIn } from "./helpers/cloudflare";
 import { slipwayAsync } from "./helpers/run";
-import { testCa } from "./helpers/test-ca";
+import { caSigned, testCa } from "./helpers/test-ca";
 
 const ZONE = { id: "0123456789abcdef0123456789abcdef", name: "example.com" };
 const NAMES = ["shop.example.com", "www.example.com"];
@@ -28,44 +27,8 @@ const ingressMode = new Map<string, "ok" | "wrong-certificate" | "503">();
 let ca: string;
 
 function cert(dir: string, name: string, sans: string[]): { key: Buffer; cert: Buffer } {
-  const run = (args: string[]) => {
-    const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(r.stderr);
-  };
-  run([
-    "req",
-    "-new",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    `${name}.key`,
-    "-out",
-    `${name}.csr`,
-    "-subj",
-    `/CN=${sans[0]}`,
-  ]);
-  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${sans.map((s) => `DNS:${s}`).join(",")}\nextendedKeyUsage=serverAuth\n`);
-  run([
-    "x509",
-    "-req",
-    "-in",
-    `${name}.csr`,
-    "-CA",
-    "ca.crt",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-out",
-    `${name}.crt`,
-    "-extfile",
-    `${name}.ext`,
-  ]);
-  return { key: readFileSync(join(dir, `${name}.key`)), cert: readFileSync(join(dir, `${name}.crt`)) };
+  const f = caSigned(dir, name, `/CN=${sans[0]}`, `subjectAltName=${sans.map((s) => `DNS:${s}`).join(",")}\nextendedKeyUsage=serverAuth`);
+  return { key: readFileSync(f.keyFile), cert: readFileSync(f.certFile) };
 }
 
 async function listen(server: Server, host: string, port: number): Promise<void> {

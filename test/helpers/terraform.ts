@@ -30,3 +30,16 @@ export function applyOffline(dir: string, config: unknown): Record<string, { val
   if (out.status !== 0) throw new Error(`terraform output failed:\n${out.stderr}`);
   return JSON.parse(out.stdout) as Record<string, { value: unknown }>;
 }
+
+/** terraform -chdir=`dir`, offline and quiet; its output, or an Error with what it said. */
+export function terraformIn(dir: string): (args: string[]) => string {
+  const tf = terraformBinary();
+  return (args) => {
+    const r = spawnSync(tf, [`-chdir=${dir}`, ...args], { encoding: "utf8", env: { ...process.env, ...OFFLINE_ENV } });
+    if (r.status !== 0) throw new Error(`terraform ${args[0]}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+}
+
+/** What a test's terraform runs need to stay offline and quiet (no checkpoint, no CLI config). */
+export const OFFLINE_ENV = { TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };

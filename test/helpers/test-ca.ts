@@ -51,3 +51,16 @@ export function keyAndRequest(dir: string, subject: string, sans?: string): { ke
   );
   return { key: join(dir, "k.pem"), request: join(dir, "r.pem") };
 }
+
+/**
+ * A key and certificate for `subject` signed by the CA testCa made in `dir` (ca.crt, ca.key),
+ * with `extensions` (openssl's extension lines, e.g. subjectAltName=DNS:x and extendedKeyUsage);
+ * written as <name>.key and <name>.crt in `dir`.
+ */
+export function caSigned(dir: string, name: string, subject: string, extensions: string): { keyFile: string; certFile: string } {
+  opensslNewKey(["req", "-new", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject], dir);
+  writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
+  const sign = ["-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2"];
+  openssl(["x509", ...sign, "-out", `${name}.crt`, "-extfile", `${name}.ext`], dir);
+  return { keyFile: join(dir, `${name}.key`), certFile: join(dir, `${name}.crt`) };
+}

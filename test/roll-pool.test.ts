@@ -1,0 +1,151 @@
+// `slipway roll --role pool`: the real terraform binary replacing a stand-in pool (one
+// terraform_data for_each over the pool's machines, keyed by name as the OpenStack stack keys
+// its instances) and the drain through a stand-in of the Kubernetes API (test/helpers/kube-api.ts;
+// no API server runs here), reached with a kubeconfig and mutual TLS as the admin kubeconfig is.
+// What only a real cluster proves: that pods really move and a real kubelet re-registers.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { DEMO_AWS_FILE, demoCluster, tmp } from "./helpers/clusters";
+import { type KubeApiStandIn, kubeApiStandIn, type StandInPod } from "./helpers/kube-api";
+import { slipwayAsync } from "./helpers/run";
+import { caSigned, testCa } from "./helpers/test-ca";
+import { OFFLINE_ENV, terraformIn } from "./helpers/terraform";
+
+const work = tmp("slipway-roll-pool-");
+const stack = join(work.dir, "stack");
+const pool = demoCluster().plan.pools.find((p) => p.name === "general");
+const nodes = (pool?.nodes ?? []).map((n) => n.name);
+let api: KubeApiStandIn;
+let tls: { key: string; cert: string; ca: string };
+let kubeconfig: string;
+
+const tf = terraformIn(stack);
+
+function podsFor(): StandInPod[] {
+  return nodes.flatMap((node, i) => [
+    { namespace: "shop", name: `web-${i}`, node, owner: "ReplicaSet" },
+    { namespace: "kube-system", name: `kube-flannel-${i}`, node, owner: "DaemonSet" },
+    { namespace: "kube-system", name: `static-${i}`, node, mirror: true },
+  ]);
+}
+
+beforeAll(async () => {
+  expect(nodes).toHaveLength(3);
+  const dir = join(work.dir, "pki");
+  const ca = testCa(dir);
+  caSigned(dir, "admin", "/O=slipway:admins/CN=admin", "extendedKeyUsage=clientAuth");
+  tls = { key: readFileSync(ca.keyFile, "utf8"), cert: readFileSync(ca.certFile, "utf8"), ca: readFileSync(ca.caFile, "utf8") };
+  mkdirSync(stack, { recursive: true });
+  writeFileSync(
+    join(stack, "cdk.tf.json"),
+    JSON.stringify({
+      resource: {
+        terraform_data: {
+          pool_general: {
+            for_each: `\${toset(${JSON.stringify(nodes)})}`,
+            input: "${each.key}",
+            // the new machine boots: its kubelet will report a new boot id
+            provisioner: [{ "local-exec": { command: `date +%N > ${work.dir}/booted-\${each.key}` } }],
+          },
+        },
+      },
+    }),
+  );
+  tf(["init", "-input=false", "-no-color"]);
+  tf(["apply", "-auto-approve", "-input=false", "-no-color"]);
+}, 120_000);
+
+beforeEach(async () => {
+  await api?.close();
+  api = await kubeApiStandIn({ tls, nodes, pods: podsFor(), bootDir: work.dir, bootSeconds: 2 });
+  const b64 = (f: string) => readFileSync(join(work.dir, "pki", f)).toString("base64");
+  kubeconfig = join(work.dir, "admin.conf");
+  writeFileSync(
+    kubeconfig,
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      "current-context": "admin@demo",
+      contexts: [{ name: "admin@demo", context: { cluster: "demo", user: "admin" } }],
+      clusters: [{ name: "demo", cluster: { server: api.url, "certificate-authority-data": b64("ca.crt") } }],
+      users: [{ name: "admin", user: { "client-certificate-data": b64("admin.crt"), "client-key-data": b64("admin.key") } }],
+    }),
+  );
+});
+
+afterAll(async () => {
+  await api?.close();
+  work.cleanup();
+});
+
+const roll = (extra: string[]) =>
+  slipwayAsync(["roll", "--role", "pool", "--pool", "general", "--stack", stack, "--kubeconfig", kubeconfig, "--yes", ...extra], {
+    env: OFFLINE_ENV,
+    timeoutMs: 300_000,
+  });
+
+describe("slipway roll --role pool", () => {
+  it("drains each node (not its DaemonSet or static pods), replaces it, waits for the new machine's node, uncordons it", async () => {
+    const r = await roll([]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(api.events).toEqual(nodes.flatMap((n, i) => [`evict shop/web-${i}`, `boot ${n}`]));
+    expect(api.pods.map((p) => p.name).sort()).toEqual([
+      "kube-flannel-0",
+      "kube-flannel-1",
+      "kube-flannel-2",
+      "static-0",
+      "static-1",
+      "static-2",
+    ]);
+    for (const n of nodes) expect(api.unschedulable(n), n).toBe(false);
+    expect(r.stdout).toContain(`delete/create terraform_data.pool_general["${nodes[1]}"]`);
+    expect(r.stdout).toContain("pool general of demo rolled: 3 machine(s) replaced");
+  }, 300_000);
+
+  it("replaces nothing of a node whose pods a disruption budget holds, and says where to go on", async () => {
+    api.protectedPods.add("shop/web-1");
+    const r = await roll(["--drain-timeout", "3"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `slipway: ${nodes[1]}: shop/web-1 cannot be evicted within 3 s (a PodDisruptionBudget allows no disruption); the node stays cordoned. Nothing was replaced in this step. Machines before it are done; go on with --from ${nodes[1]}`,
+    );
+    expect(api.events).toEqual([`evict shop/web-0`, `boot ${nodes[0]}`]);
+    expect(api.unschedulable(nodes[1] as string)).toBe(true);
+  }, 300_000);
+
+  it("replaces --max-unavailable nodes at once, in one plan", async () => {
+    const r = await roll(["--max-unavailable", "2"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(api.events).toEqual([
+      `evict shop/web-0`,
+      `evict shop/web-1`,
+      `boot ${nodes[0]}`,
+      `boot ${nodes[1]}`,
+      `evict shop/web-2`,
+      `boot ${nodes[2]}`,
+    ]);
+    expect(r.stdout).toContain(`${nodes[0]}, ${nodes[1]} (1 of 2): planning`);
+  }, 300_000);
+
+  it("refuses what it cannot do, in one line", async () => {
+    const cases: [string[], number, RegExp][] = [
+      [["roll", "--role", "pool", "--yes"], 2, /give --pool NAME with --role pool: one of general, logging/],
+      [["roll", "--role", "pool", "--pool", "gpu", "--yes"], 2, /--pool must be one of general, logging, not gpu/],
+      [["roll", "--role", "pool", "--pool", "general", "--yes"], 2, /give --kubeconfig FILE \(or KUBECONFIG\)/],
+      [["roll", "--role", "etcd", "--max-unavailable", "2", "--yes"], 2, /--max-unavailable is for pools/],
+      [
+        ["roll", DEMO_AWS_FILE, "--role", "pool", "--pool", "general", "--yes"],
+        1,
+        /is an Auto Scaling group: its instances are replaced by an instance refresh/,
+      ],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await slipwayAsync(args, { env: { KUBECONFIG: "" } });
+      expect(r.code, args.join(" ")).toBe(code);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  }, 120_000);
+});
