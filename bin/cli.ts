@@ -152,7 +152,9 @@ export function program(): Command {
 
   cli
     .command("roll")
-    .description("replace a tier's machines one at a time (new image, Kubernetes version or configs), each step gated on the tier's health; a pool's nodes drained first")
+    .description(
+      "replace a tier's machines one at a time (new image, Kubernetes version or configs), each step gated on the tier's health; a pool's nodes drained first",
+    )
     .argument("[file]", "cluster file (default: the embedded demo)")
     .addOption(new Option("--role <role>", "which tier").choices(["etcd", "master", "pool"]))
     .option("--pool <name>", "with --role pool: which worker pool (OpenStack)")
@@ -172,6 +174,25 @@ export function program(): Command {
       const cluster = loadCluster(clusterArg(file));
       const { rollCommand } = require("./roll") as typeof import("./roll");
       await rollCommand(cluster, opts);
+    });
+
+  cli
+    .command("shrink")
+    .description(
+      "apply a lower worker pool count: the machines that go are drained first, then destroyed, then their Node objects removed (OpenStack)",
+    )
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("-o, --out <dir>", "where `slipway synth` wrote the stack", "cdktf.out")
+    .option("--stack <dir>", "a stack folder to use as it is (not compared with the cluster file)")
+    .option("--terraform <program>", "terraform or tofu", "terraform")
+    .option("--kubeconfig <file>", "the admin kubeconfig the nodes are drained with (default: KUBECONFIG)")
+    .option("--drain-timeout <seconds>", "how long a node's pods may take to leave it", "600")
+    .option("--dry-run", "say which machines would go, drain and apply nothing")
+    .option("--yes", "do not ask for the cluster's name first")
+    .action(async (file: string | undefined, opts: import("./shrink").ShrinkOptions) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { shrinkCommand } = require("./shrink") as typeof import("./shrink");
+      await shrinkCommand(cluster, opts);
     });
 
   cli

@@ -153,3 +153,9 @@ export async function nodeState(kube: KubeClient, node: string): Promise<{ ready
   const ready = status?.conditions?.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady";
   return { ready, bootId: status?.nodeInfo?.bootID };
 }
+
+/** The Node object of a machine that is gone (the cloud controller may have removed it already). */
+export async function deleteNode(kube: KubeClient, node: string): Promise<void> {
+  const r = await kube.call("DELETE", `/api/v1/nodes/${node}`);
+  if (r.status !== 404 && (r.status < 200 || r.status >= 300)) throw new UserError(`deleting node ${node}: HTTP ${r.status}`);
+}

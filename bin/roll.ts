@@ -1,6 +1,6 @@
-// `slipway roll [file] --role etcd|master`: replace a tier's machines one at a time — for a new
-// Flatcar image, a new Kubernetes version, or new configs — with terraform (or tofu) doing each
-// replacement and the tier's own health deciding when the next may go.
+// `slipway roll [file] --role etcd|master|pool`: replace a tier's machines one at a time (a
+// pool's N at a time) — for a new Flatcar image, a new Kubernetes version, or new configs — with
+// terraform (or tofu) doing each replacement and the tier's own health deciding when the next may go.
 //
 // First, a plain plan must show no changes: a stack that differs from its state is applied on
 // purpose by the operator, never as a side effect of a roll. Then per machine: `plan
@@ -13,10 +13,8 @@
 // Health is asked on the machines themselves over ssh, as their own checks do: each etcd
 // member's health endpoint (a leader, no alarm, a read through raft), each master's API /readyz
 // and its local API load balancer's.
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { printable } from "../clusters/model/errors";
 import type { Cluster } from "../clusters/model/load";
 import type { NodePlan } from "../clusters/model/placement";
@@ -24,17 +22,15 @@ import { API_LB_PORT, PORTS } from "../clusters/model/ports";
 import { ETCD_METRICS } from "../bootstrap/parts/etcd-member";
 import { UsageError, UserError } from "./errors";
 import { type RunRemote, seconds, sshRunner } from "./remote";
+import { confirmByName, lastLine, openStack, type StackOptions } from "./stack-run";
 import { wholeNumber } from "./render";
 
-export interface RollOptions {
+export interface RollOptions extends StackOptions {
   role?: string;
   pool?: string;
   kubeconfig?: string;
   drainTimeout: string;
   maxUnavailable: string;
-  out: string;
-  stack?: string;
-  terraform: string;
   ssh: string;
   user: string;
   wait: string;
@@ -152,10 +148,6 @@ function poolTier(cluster: Cluster, opts: RollOptions): Tier {
   };
 }
 
-interface PlanJson {
-  resource_changes?: { address: string; change?: { actions?: string[] } }[];
-}
-
 export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<void> {
   if (!opts.role) throw new UsageError("give --role etcd, master or pool: which tier to roll");
   const wait = seconds("--wait", opts.wait, 7200);
@@ -164,7 +156,6 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
   if (size < 1) throw new UsageError("--max-unavailable must be at least 1");
   if (opts.role !== "pool" && opts.maxUnavailable !== "1")
     throw new UsageError("--max-unavailable is for pools: etcd members and masters go one at a time (a quorum, the API's replicas)");
-  if (!/^[A-Za-z0-9._/-]+$/.test(opts.terraform)) throw new UsageError(`--terraform must name a program, not ${printable(opts.terraform)}`);
   let start = 0;
   if (opts.from !== undefined) {
     start = tier.machines.findIndex((m) => m.name === opts.from);
@@ -173,25 +164,12 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
   if (!opts.yes && !opts.dryRun && !process.stdin.isTTY)
     throw new UsageError("give --yes to roll without a prompt (standard input is not a terminal)");
 
-  // The stack the replacements are planned in: what `slipway synth` wrote for this file, and
-  // nothing else — a stale one would roll machines onto an old config.
-  const { synthesizedStack, addressesIn } = require("../stacks/app") as typeof import("../stacks/app");
-  const synthesized = synthesizedStack(cluster);
-  const dir = opts.stack ?? join(opts.out, "stacks", synthesized.stackName);
-  const jsonFile = join(dir, "cdk.tf.json");
-  if (!existsSync(jsonFile)) throw new UserError(`${printable(dir)}: no cdk.tf.json — run slipway synth ${printable(cluster.file)} first`);
-  const onDisk = readFileSync(jsonFile, "utf8");
-  if (opts.stack) console.log(`using the stack in ${printable(dir)} as it is (--stack): not compared with the cluster file`);
-  else if (onDisk !== synthesized.text)
-    throw new UserError(
-      `${printable(jsonFile)} is not what ${printable(cluster.file)} synthesizes now: run slipway synth ${printable(cluster.file)} --out ${printable(opts.out)} first`,
-    );
-  const addresses = addressesIn(onDisk);
+  // the stack the replacements are planned in: what `slipway synth` wrote for this file
+  const stack = openStack(cluster, opts);
+  const { dir, tf } = stack;
   const addressOf = (m: NodePlan) => {
     const { name, key } = tier.resource(m);
-    const found = addresses.filter((a) => a.slice(a.indexOf(".") + 1) === name);
-    if (found.length !== 1) throw new UserError(`${printable(jsonFile)}: ${found.length ? "more than one" : "no"} resource named ${name}`);
-    return key === undefined ? (found[0] as string) : `${found[0]}[${JSON.stringify(key)}]`;
+    return stack.addressOf(name, key);
   };
   const rest = tier.machines.slice(start).map((m) => ({ m, address: addressOf(m) }));
   const batches: (typeof rest)[] = [];
@@ -212,25 +190,7 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
   if (before.length) throw new UserError(`the tier is not healthy, so nothing was replaced: ${before.join("; ")}`);
   console.log(`  all ${tier.machines.length} healthy`);
 
-  if (!opts.yes && !opts.dryRun) {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`Each machine above is destroyed and made again. Type the cluster's name to go on: `);
-    rl.close();
-    if (answer.trim() !== cluster.config.name) throw new UserError("not confirmed; nothing was changed");
-  }
-
-  const tf = (args: string[], capture = false) => {
-    const r = spawnSync(opts.terraform, [`-chdir=${dir}`, ...args], {
-      encoding: "utf8",
-      stdio: ["ignore", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
-      maxBuffer: 256 << 20,
-    });
-    if (r.error)
-      throw new UserError(
-        `${printable(opts.terraform)}: ${(r.error as NodeJS.ErrnoException).code === "ENOENT" ? "no such command (--terraform)" : r.error.message}`,
-      );
-    return r;
-  };
+  if (!opts.yes && !opts.dryRun) await confirmByName(cluster, "Each machine above is destroyed and made again.");
 
   const base = tf(["plan", "-input=false", "-lock-timeout=60s", "-detailed-exitcode"], true);
   if (base.status === 2)
@@ -249,9 +209,7 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
     try {
       const p = tf(["plan", "-input=false", "-lock-timeout=60s", ...batch.map((b) => `-replace=${b.address}`), `-out=${PLAN_FILE}`], true);
       if (p.status !== 0) throw new UserError(`${where}: terraform plan failed: ${lastLine(p.stderr || p.stdout)}. ${resume}`);
-      const shown = tf(["show", "-json", PLAN_FILE], true);
-      if (shown.status !== 0) throw new UserError(`${where}: terraform show failed: ${lastLine(shown.stderr)}. ${resume}`);
-      const changes = changesOf(JSON.parse(shown.stdout) as PlanJson);
+      const changes = stack.changes(PLAN_FILE);
       for (const { address } of batch)
         if (!changes.some((c) => c.address === address && c.actions.includes("delete") && c.actions.includes("create")))
           throw new UserError(`${where}: the plan does not replace ${address} (is it in the state?). Nothing was applied. ${resume}`);
@@ -294,12 +252,3 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
     opts.dryRun ? "\ndry run: nothing was applied" : `\n${what} of ${cluster.config.name} rolled: ${rest.length} machine(s) replaced`,
   );
 }
-
-/** What the plan changes (no-ops and reads left out). */
-function changesOf(plan: PlanJson): { address: string; actions: string[] }[] {
-  return (plan.resource_changes ?? [])
-    .map((r) => ({ address: r.address, actions: r.change?.actions ?? [] }))
-    .filter((c) => !c.actions.every((a) => a === "no-op" || a === "read"));
-}
-
-const lastLine = (s: string) => printable(s.trim().split("\n").pop() ?? "").slice(0, 300);

@@ -3,14 +3,12 @@
 // its instances) and the drain through a stand-in of the Kubernetes API (test/helpers/kube-api.ts;
 // no API server runs here), reached with a kubeconfig and mutual TLS as the admin kubeconfig is.
 // What only a real cluster proves: that pods really move and a real kubelet re-registers.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { DEMO_AWS_FILE, demoCluster, tmp } from "./helpers/clusters";
-import { type KubeApiStandIn, kubeApiStandIn, type StandInPod } from "./helpers/kube-api";
+import { type KubeApiStandIn, type KubePki, kubeApiPki, kubeApiStandIn, type StandInPod, writeKubeconfig } from "./helpers/kube-api";
 import { slipwayAsync } from "./helpers/run";
-import { caSigned, testCa } from "./helpers/test-ca";
 import { OFFLINE_ENV, terraformIn } from "./helpers/terraform";
 
 const work = tmp("slipway-roll-pool-");
@@ -18,7 +16,7 @@ const stack = join(work.dir, "stack");
 const pool = demoCluster().plan.pools.find((p) => p.name === "general");
 const nodes = (pool?.nodes ?? []).map((n) => n.name);
 let api: KubeApiStandIn;
-let tls: { key: string; cert: string; ca: string };
+let pki: KubePki;
 let kubeconfig: string;
 
 const tf = terraformIn(stack);
@@ -33,10 +31,7 @@ function podsFor(): StandInPod[] {
 
 beforeAll(async () => {
   expect(nodes).toHaveLength(3);
-  const dir = join(work.dir, "pki");
-  const ca = testCa(dir);
-  caSigned(dir, "admin", "/O=slipway:admins/CN=admin", "extendedKeyUsage=clientAuth");
-  tls = { key: readFileSync(ca.keyFile, "utf8"), cert: readFileSync(ca.certFile, "utf8"), ca: readFileSync(ca.caFile, "utf8") };
+  pki = kubeApiPki(join(work.dir, "pki"));
   mkdirSync(stack, { recursive: true });
   writeFileSync(
     join(stack, "cdk.tf.json"),
@@ -59,20 +54,8 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await api?.close();
-  api = await kubeApiStandIn({ tls, nodes, pods: podsFor(), bootDir: work.dir, bootSeconds: 2 });
-  const b64 = (f: string) => readFileSync(join(work.dir, "pki", f)).toString("base64");
-  kubeconfig = join(work.dir, "admin.conf");
-  writeFileSync(
-    kubeconfig,
-    stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      "current-context": "admin@demo",
-      contexts: [{ name: "admin@demo", context: { cluster: "demo", user: "admin" } }],
-      clusters: [{ name: "demo", cluster: { server: api.url, "certificate-authority-data": b64("ca.crt") } }],
-      users: [{ name: "admin", user: { "client-certificate-data": b64("admin.crt"), "client-key-data": b64("admin.key") } }],
-    }),
-  );
+  api = await kubeApiStandIn({ tls: pki.tls, nodes, pods: podsFor(), bootDir: work.dir, bootSeconds: 2 });
+  kubeconfig = writeKubeconfig(join(work.dir, "admin.conf"), api.url, pki);
 });
 
 afterAll(async () => {

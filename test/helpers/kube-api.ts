@@ -6,10 +6,12 @@
 // machine "boots" when a file booted-<name> appears or changes: a new boot id, NotReady for
 // `bootSeconds`, then Ready — as a replaced machine's kubelet re-registers the same Node.
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { stringify } from "yaml";
+import { caSigned, testCa } from "./test-ca";
 
 export interface StandInPod {
   namespace: string;
@@ -62,7 +64,13 @@ export async function kubeApiStandIn(opts: {
     n.readyAt = Date.now() + opts.bootSeconds * 1000;
     state.events.push(`boot ${name}`);
   };
-  const statusOf = (code: number, message: string) => ({ kind: "Status", apiVersion: "v1", status: "Failure", message, code });
+  const statusOf = (code: number, message: string) => ({
+    kind: "Status",
+    apiVersion: "v1",
+    status: code < 400 ? "Success" : "Failure",
+    message,
+    code,
+  });
   const podJson = (p: StandInPod & { uid: string }) => ({
     metadata: {
       name: p.name,
@@ -91,6 +99,11 @@ export async function kubeApiStandIn(opts: {
         if (path[2] === "nodes" && path[3]) {
           const n = nodes.get(path[3]);
           if (!n) return send(404, statusOf(404, `nodes "${path[3]}" not found`));
+          if (req.method === "DELETE") {
+            nodes.delete(path[3]);
+            state.events.push(`delete node ${path[3]}`);
+            return send(200, { kind: "Node", apiVersion: "v1", metadata: { name: path[3] } });
+          }
           if (req.method === "PATCH") {
             if (req.headers["content-type"] !== "application/merge-patch+json") return send(415, statusOf(415, "unsupported media type"));
             const spec = (JSON.parse(raw) as { spec?: { unschedulable?: boolean | null } }).spec;
@@ -136,4 +149,37 @@ export async function kubeApiStandIn(opts: {
   await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
   state.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;
+}
+
+export interface KubePki {
+  /** the stand-in's server side: its key and certificate, and the CA its clients must have */
+  tls: { key: string; cert: string; ca: string };
+  dir: string;
+}
+
+/** A CA, the stand-in's certificate (127.0.0.1) and an admin client certificate, in `dir`. */
+export function kubeApiPki(dir: string): KubePki {
+  const ca = testCa(dir);
+  caSigned(dir, "admin", "/O=slipway:admins/CN=admin", "extendedKeyUsage=clientAuth");
+  return {
+    tls: { key: readFileSync(ca.keyFile, "utf8"), cert: readFileSync(ca.certFile, "utf8"), ca: readFileSync(ca.caFile, "utf8") },
+    dir,
+  };
+}
+
+/** A kubeconfig as `terraform output -raw admin_kubeconfig` writes one: CA and client certificate embedded. */
+export function writeKubeconfig(file: string, url: string, pki: KubePki): string {
+  const b64 = (f: string) => readFileSync(join(pki.dir, f)).toString("base64");
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      "current-context": "admin@demo",
+      contexts: [{ name: "admin@demo", context: { cluster: "demo", user: "admin" } }],
+      clusters: [{ name: "demo", cluster: { server: url, "certificate-authority-data": b64("ca.crt") } }],
+      users: [{ name: "admin", user: { "client-certificate-data": b64("admin.crt"), "client-key-data": b64("admin.key") } }],
+    }),
+  );
+  return file;
 }
