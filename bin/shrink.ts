@@ -41,9 +41,11 @@ export function leaving(changes: Change[], instances: Map<string, string>): { no
 }
 
 export async function shrinkCommand(cluster: Cluster, opts: ShrinkOptions): Promise<void> {
-  if (cluster.config.cloud !== "openstack")
+  // a pool the cloud scales as a group (AWS) has no planned machines: the group picks who goes
+  const grouped = cluster.plan.pools.find((p) => p.count > 0 && p.nodes.length === 0);
+  if (grouped)
     throw new UserError(
-      `${cluster.config.name} is on ${cluster.config.cloud}: a pool is an Auto Scaling group, which picks the instance that goes itself (its termination policy) — drain it with kubectl before lowering the count`,
+      `pool ${grouped.name} of ${cluster.config.name} is an Auto Scaling group, which picks the instance that goes itself (its termination policy) — drain it with kubectl before lowering the count`,
     );
   const drainTimeout = seconds("--drain-timeout", opts.drainTimeout, 7200);
   const kubeconfig = opts.kubeconfig ?? process.env.KUBECONFIG;

@@ -122,6 +122,6 @@ describe("slipway shrink", () => {
     expect(inState()).toHaveLength(6);
     const aws = await slipwayAsync(["shrink", DEMO_AWS_FILE, "--yes"]);
     expect(aws.code).toBe(1);
-    expect(aws.stderr).toMatch(/a pool is an Auto Scaling group, which picks the instance that goes itself/);
+    expect(aws.stderr).toMatch(/pool general of demo-aws is an Auto Scaling group, which picks the instance that goes itself/);
   }, 120_000);
 });
