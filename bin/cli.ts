@@ -150,8 +150,14 @@ export function program(): Command {
       await etcdRestoreCommand(cluster, opts);
     });
 
-  cli
-    .command("roll")
+  // the options of the commands that change machines through the synthesized stack (roll, shrink)
+  const withStack = (c: Command) =>
+    c
+      .option("-o, --out <dir>", "where `slipway synth` wrote the stack", "cdktf.out")
+      .option("--stack <dir>", "a stack folder to use as it is (not compared with the cluster file)")
+      .option("--terraform <program>", "terraform or tofu", "terraform");
+
+  withStack(cli.command("roll"))
     .description(
       "replace a tier's machines one at a time (new image, Kubernetes version or configs), each step gated on the tier's health; a pool's nodes drained first",
     )
@@ -161,9 +167,6 @@ export function program(): Command {
     .option("--kubeconfig <file>", "with --role pool: the admin kubeconfig the nodes are drained with (default: KUBECONFIG)")
     .option("--max-unavailable <n>", "with --role pool: how many nodes are replaced at once", "1")
     .option("--drain-timeout <seconds>", "with --role pool: how long a node's pods may take to leave it", "600")
-    .option("-o, --out <dir>", "where `slipway synth` wrote the stack", "cdktf.out")
-    .option("--stack <dir>", "a stack folder to use as it is (not compared with the cluster file)")
-    .option("--terraform <program>", "terraform or tofu", "terraform")
     .option("--ssh <command>", 'how to reach the machines, e.g. "ssh -J core@bastion" (split at spaces)', "ssh")
     .option("--user <name>", "the machines' user with sudo", "core")
     .option("--wait <seconds>", "how long each replaced machine may take until the tier is healthy", "900")
@@ -176,15 +179,11 @@ export function program(): Command {
       await rollCommand(cluster, opts);
     });
 
-  cli
-    .command("shrink")
+  withStack(cli.command("shrink"))
     .description(
       "apply a lower worker pool count: the machines that go are drained first, then destroyed, then their Node objects removed (OpenStack)",
     )
     .argument("[file]", "cluster file (default: the embedded demo)")
-    .option("-o, --out <dir>", "where `slipway synth` wrote the stack", "cdktf.out")
-    .option("--stack <dir>", "a stack folder to use as it is (not compared with the cluster file)")
-    .option("--terraform <program>", "terraform or tofu", "terraform")
     .option("--kubeconfig <file>", "the admin kubeconfig the nodes are drained with (default: KUBECONFIG)")
     .option("--drain-timeout <seconds>", "how long a node's pods may take to leave it", "600")
     .option("--dry-run", "say which machines would go, drain and apply nothing")

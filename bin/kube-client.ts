@@ -112,7 +112,7 @@ export async function drainNode(kube: KubeClient, node: string, timeoutS: number
     (p) => !p.metadata.ownerReferences?.some((o) => o.kind === "DaemonSet") && !p.metadata.annotations?.["kubernetes.io/config.mirror"],
   );
   for (const p of pods) {
-    const path = `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`;
+    const path = `/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}`;
     for (;;) {
       const r = await kube.call("POST", `${path}/eviction`, {
         apiVersion: "policy/v1",
@@ -132,7 +132,10 @@ export async function drainNode(kube: KubeClient, node: string, timeoutS: number
   // gone, or a new pod of the same name (another uid)
   for (const p of pods)
     for (;;) {
-      const r = await kube.call("GET", `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`);
+      const r = await kube.call(
+        "GET",
+        `/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}`,
+      );
       if (r.status === 404 || (r.body as Pod)?.metadata?.uid !== p.metadata.uid) break;
       if (Date.now() > deadline)
         throw new UserError(`${node}: ${p.metadata.namespace}/${p.metadata.name} did not end within ${timeoutS} s`);

@@ -70,7 +70,12 @@ export function openStack(cluster: Cluster, opts: StackOptions): Stack {
     changes: (planFile) => {
       const shown = tf(["show", "-json", planFile], true);
       if (shown.status !== 0) throw new UserError(`terraform show failed: ${lastLine(shown.stderr)}`);
-      const plan = JSON.parse(shown.stdout) as { resource_changes?: { address: string; change?: { actions?: string[] } }[] };
+      let plan: { resource_changes?: { address: string; change?: { actions?: string[] } }[] };
+      try {
+        plan = JSON.parse(shown.stdout);
+      } catch {
+        throw new UserError(`terraform show -json ${planFile} printed no plan JSON (is ${printable(opts.terraform)} terraform or tofu?)`);
+      }
       return (plan.resource_changes ?? [])
         .map((r) => ({ address: r.address, actions: r.change?.actions ?? [] }))
         .filter((c) => !c.actions.every((a) => a === "no-op" || a === "read"));
