@@ -69,7 +69,7 @@ function kindOf(file: string): Kind {
 }
 
 /** The backup key pair: from the local PKI (<name>.key/.crt) or a Terraform state. */
-function backupKey(cluster: Cluster, opts: EtcdRestoreOptions): { key: string; cert: string; source: string } {
+function backupKey(cluster: Cluster, opts: Pick<EtcdRestoreOptions, "pki" | "state">): { key: string; cert: string; source: string } {
   if (opts.state) {
     let state: { version?: number; resources?: { type: string; name: string; instances?: { attributes?: Record<string, unknown> }[] }[] };
     try {
@@ -96,7 +96,12 @@ function backupKey(cluster: Cluster, opts: EtcdRestoreOptions): { key: string; c
 }
 
 /** The backup as a plain snapshot file in `work` (a private folder this command made). */
-async function plainSnapshot(cluster: Cluster, opts: EtcdRestoreOptions, from: string, work: string): Promise<string> {
+export async function plainSnapshot(
+  cluster: Cluster,
+  opts: Pick<EtcdRestoreOptions, "pki" | "state">,
+  from: string,
+  work: string,
+): Promise<string> {
   let kind = kindOf(from);
   let file = from;
   if (kind === "encrypted") {

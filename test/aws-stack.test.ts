@@ -133,7 +133,7 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
       expect(r.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
   });
 
-  it("encrypts every volume and the config bucket", () => {
+  it("encrypts every volume and both buckets (configs, etcd backups), which are private and reached over TLS only", () => {
     for (const v of Object.values(res(tf, "aws_ebs_volume"))) expect(v.encrypted).toBe(true);
     for (const i of Object.values(res(tf, "aws_instance")))
       expect(i.root_block_device).toMatchObject({ encrypted: true, volume_type: "gp3" });
@@ -142,17 +142,49 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     );
     expect(mappings.length).toBe(3); // two roots and one logs volume
     for (const m of mappings) expect(m.ebs.encrypted).toBe("true");
-    const sse = Object.values(res(tf, "aws_s3_bucket_server_side_encryption_configuration"));
-    expect(JSON.stringify(sse)).toContain('"sse_algorithm":"AES256"');
-    expect(Object.values(res(tf, "aws_s3_bucket_public_access_block"))).toEqual([
-      expect.objectContaining({ block_public_acls: true, restrict_public_buckets: true }),
-    ]);
+    const buckets = Object.keys(res(tf, "aws_s3_bucket")).sort();
+    expect(buckets).toEqual(["configs", "etcd_backups"]);
+    const of = (type: string) =>
+      Object.values(res(tf, type))
+        .map((r) => String(r.bucket))
+        .sort();
+    const ids = buckets.map((b) => `\${aws_s3_bucket.${b}.id}`);
+    for (const type of [
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_ownership_controls",
+      "aws_s3_bucket_policy",
+    ])
+      expect(of(type), type).toEqual(ids);
+    for (const sse of Object.values(res(tf, "aws_s3_bucket_server_side_encryption_configuration")))
+      expect(JSON.stringify(sse)).toContain('"sse_algorithm":"AES256"');
+    for (const block of Object.values(res(tf, "aws_s3_bucket_public_access_block")))
+      expect(block).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+    // a request without TLS is refused by each bucket's policy, whoever makes it
+    for (const [id, p] of Object.entries(res(tf, "aws_s3_bucket_policy"))) {
+      const [s] = JSON.parse(String(p.policy)).Statement;
+      const bucket = id.replace(/_tls_only$/, "");
+      expect(s).toEqual({
+        Sid: "TlsOnly",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`\${aws_s3_bucket.${bucket}.arn}`, `\${aws_s3_bucket.${bucket}.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      });
+    }
     for (const o of Object.values(res(tf, "aws_s3_object"))) expect(o.server_side_encryption).toBe("AES256");
   });
 
-  it("gives each role least privilege: nothing for etcd and workers, the cloud controller for masters, EBS CSI to the driver's own user, and only its own configs", () => {
+  it("gives each role least privilege: workers nothing, etcd only the upload of its backups, the cloud controller for masters, EBS CSI to the driver's own user, and only its own configs", () => {
     const policies = res(tf, "aws_iam_role_policy");
     expect(Object.keys(policies).sort()).toEqual([
+      "role_etcd_backups",
       "role_etcd_configs",
       "role_master_configs",
       "role_master_policy",
@@ -187,12 +219,80 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     });
   });
 
+  it("keeps etcd backups in a versioned bucket whose lifecycle expires each tier; the etcd role may only put objects under the cluster's prefix", () => {
+    expect(res(tf, "aws_s3_bucket").etcd_backups).toMatchObject({
+      bucket_prefix: "demo-aws-etcd-backups-",
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(res(tf, "aws_s3_bucket_versioning").etcd_backups_versions).toMatchObject({
+      bucket: "${aws_s3_bucket.etcd_backups.id}",
+      versioning_configuration: { status: "Enabled" },
+    });
+    type Rule = { id: string; filter: { prefix: string }[]; expiration: { days?: number }[]; noncurrent_version_expiration?: unknown[] };
+    const rules = (c: typeof cluster) =>
+      (res(JSON.parse(synthText(c)) as TfJson, "aws_s3_bucket_lifecycle_configuration").etcd_backups_retention?.rule ?? []) as Rule[];
+    const days = (r: Rule[]) =>
+      Object.fromEntries(r.filter((x) => x.expiration[0]?.days).map((x) => [x.filter[0]?.prefix, x.expiration[0]?.days]));
+    // the file's retention, in S3's whole days (recent hours rounded up)
+    expect(days(rules(cluster))).toEqual({ "demo-aws/recent/": 1, "demo-aws/hourly/": 7, "demo-aws/daily/": 90 });
+    const longer = awsCluster([[["etcd", "backup"], { keep: { recentHours: 30, hourlyDays: 14, dailyDays: 400 } }]]);
+    expect(days(rules(longer))).toEqual({ "demo-aws/recent/": 2, "demo-aws/hourly/": 14, "demo-aws/daily/": 400 });
+    expect(tf.output?.etcd_backup_location?.value).toBe("s3://${aws_s3_bucket.etcd_backups.bucket}/demo-aws/");
+    // an object overwritten keeps its old version for 30 days
+    expect(rules(cluster).find((r) => r.id.startsWith("old-versions"))?.noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+
+    const policies = res(tf, "aws_iam_role_policy");
+    const statements = (id: string) => (policies[id] ? JSON.parse(String(policies[id].policy)).Statement : []) as Statement[];
+    const arn = "arn:aws:s3:::demo-aws-etcd-backups-20261202";
+    // the policy names the bucket by reference; IAM sees its ARN
+    const etcd = statements("role_etcd_backups").map((st) => ({
+      ...st,
+      Resource: ([] as string[]).concat(st.Resource).map((r) => r.replace("${aws_s3_bucket.etcd_backups.arn}", arn)),
+    }));
+    const may = (action: string, key: string) => allowed(etcd, { action, resources: [{ arn: key ? `${arn}/${key}` : arn }] });
+    expect(may("s3:PutObject", "demo-aws/recent/2026-12-02T000000Z-r7.db.gz.cms")).toBe(true);
+    expect(may("s3:PutObject", "demo-aws/latest.json")).toBe(true);
+    for (const [action, key] of [
+      ["s3:GetObject", "demo-aws/latest.json"],
+      ["s3:DeleteObject", "demo-aws/daily/x"],
+      ["s3:DeleteObjectVersion", "demo-aws/daily/x"],
+      ["s3:PutLifecycleConfiguration", ""],
+      ["s3:PutBucketVersioning", ""],
+      ["s3:ListBucket", ""],
+      ["s3:PutObject", "another-cluster/recent/x"],
+    ] as const)
+      expect(may(action, key), `${action} ${key}`).toBe(false);
+    // nobody else may write there
+    for (const id of Object.keys(policies).filter((k) => k !== "role_etcd_backups"))
+      expect(policies[id]?.policy, id).not.toContain("aws_s3_bucket.etcd_backups");
+    // the members learn the bucket's URL and region from state, checked to fit their EnvironmentFile
+    const served = String(res(tf, "aws_s3_object")["config_demo-aws-etcd-0"]?.content);
+    expect(served).toContain(
+      'S3_URL%3D", replace(urlencode(regex("^[A-Za-z0-9_.:/@%+=,~-]+$", format("https://%s", aws_s3_bucket.etcd_backups.bucket_regional_domain_name)))',
+    );
+    expect(served).toContain('S3_REGION%3D", replace(urlencode(regex("^[A-Za-z0-9_.:/@%+=,~-]+$", "eu-central-1"))');
+  });
+
+  it("shortens the cluster name in bucket prefixes to the 37 characters the AWS provider accepts", () => {
+    const name = "a-very-long-cluster-name-of-32-ch";
+    expect(name.length).toBe(33);
+    const c = awsCluster([[["name"], name.slice(0, 32)]]);
+    const prefixes = Object.values(res(JSON.parse(synthText(c)) as TfJson, "aws_s3_bucket")).map((b) => String(b.bucket_prefix));
+    expect(prefixes).toHaveLength(2);
+    for (const p of prefixes) {
+      expect(p.length).toBeLessThanOrEqual(37);
+      expect(p).toMatch(/^a-very-long-cluster-na[a-z0-9-]*[a-z0-9]-(ignition|etcd-backups)-$/);
+      expect(p).not.toMatch(/--/);
+    }
+  });
+
   it("lets nothing touch an etcd member's data volume: the EBS CSI driver's rights end at its own tag, workers have none", () => {
     const policies = res(tf, "aws_iam_role_policy");
     const statements = (id: string) => (policies[id] ? JSON.parse(String(policies[id].policy)).Statement : []) as Statement[];
     const driver = JSON.parse(String(res(tf, "aws_iam_user_policy").ebs_csi_policy?.policy)).Statement as Statement[];
     const roles = {
-      etcd: [] as Statement[],
+      etcd: statements("role_etcd_backups"),
       master: statements("role_master_policy"),
       worker: statements("role_pool-general_policy"),
       driver,
@@ -260,7 +360,25 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
         ).config,
       );
       const etcd = evalTemplate(String(res(tf, "aws_s3_object")["config_demo-aws-etcd-2"]?.content), resolve("demo-aws-etcd-2"));
-      expect(etcd).toBe((await renderNode(cluster, { target: { role: "etcd", index: 2 }, pkiDir: t.dir })).config);
+      const etcdRendered = await renderNode(cluster, {
+        target: { role: "etcd", index: 2 },
+        pkiDir: t.dir,
+        secrets: tfAddonSecrets(cluster),
+      });
+      expect(etcd).toBe(etcdRendered.config);
+      // the member backs up to S3 (the store's part of the script only), at the bucket Terraform made
+      const env = JSON.parse(etcd).storage.files.find((f: { path: string }) => f.path === "/etc/slipway/etcd-backup.env");
+      expect(decodeURIComponent(env.contents.source.slice(6))).toContain("BACKUP_STORE=s3\n");
+      expect(decodeURIComponent(env.contents.source.slice(6))).toContain(
+        "S3_URL=https://demo-aws-etcd-backups-20261202.s3.eu-central-1.amazonaws.com\nS3_REGION=eu-central-1\n",
+      );
+      const backup = decodeURIComponent(
+        JSON.parse(etcd)
+          .storage.files.find((f: { path: string }) => f.path === "/opt/slipway/bin/etcd-backup")
+          .contents.source.slice(6),
+      );
+      expect(backup).toContain("--aws-sigv4");
+      expect(backup).not.toContain("X-Auth-Token");
       // an Auto Scaling group's object has no per-machine values
       const worker = evalTemplate(String(res(tf, "aws_s3_object")["config_pool-arm"]?.content), (r) => {
         if (r === "each.key") throw new Error("an Auto Scaling group has no per-machine values");

@@ -215,7 +215,7 @@ describe("slipway render", () => {
     // seed, the Secrets key, the backups' certificate (masters issue the rest themselves); the
     // backup store's credential is Terraform's to make: this member goes without, and says so
     expect(r.stderr).toMatch(
-      /^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 27 of its certificates, keys and tokens\)\n {2}without the cloud credentials Terraform makes \(SLIPWAY_SECRET_ETCD_BACKUP_CREDENTIAL_ID, .*\): this member takes no backups\n$/,
+      /^Rendered etcd demo-etcd-1 → .*etcd-1\.ign \([\d,]+ B\); PKI in .*render-pki \(issued 27 of its certificates, keys and tokens\)\n {2}without the cloud credentials Terraform makes \(SLIPWAY_SECRET_ETCD_BACKUP_AUTH_URL, .*SLIPWAY_SECRET_ETCD_BACKUP_CREDENTIAL_SECRET\): this member takes no backups\n$/,
     );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(statSync(join(pki, "etcd-ca.key")).mode & 0o777).toBe(0o600);

@@ -104,10 +104,12 @@ describe("OpenStack stack", () => {
     expect(Object.keys(tf.output ?? {}).sort()).toEqual([
       "admin_kubeconfig",
       "api_endpoint",
+      "etcd_backup_location",
       "etcd_endpoints",
       "master_public_ips",
       "super_admin_kubeconfig",
     ]);
+    expect(tf.output?.etcd_backup_location?.value).toBe("swift://demo-etcd-backups/demo/");
     expect(tf.output?.admin_kubeconfig).toMatchObject({ sensitive: true });
     expect(tf.output?.super_admin_kubeconfig).toMatchObject({ sensitive: true });
     expect(String(tf.output?.admin_kubeconfig?.value)).toContain(

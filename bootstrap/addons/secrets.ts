@@ -83,7 +83,9 @@ export const ADDON_SECRETS: Record<AddonSecret, VariableSecret | CloudSecret | P
     lands: "env",
   },
   "etcd-backup-auth-url": { source: "cloud", description: "Keystone's public URL", maxLength: 256, lands: "env" },
-  "etcd-backup-region": { source: "cloud", description: "the region of the backup container", maxLength: 64, lands: "env" },
+  "etcd-backup-region": { source: "cloud", description: "the region of the backup store", maxLength: 64, lands: "env" },
+  // S3 (AWS): the bucket's URL; the credentials are the etcd machines' role's
+  "etcd-backup-s3-url": { source: "cloud", description: "the URL of the backup bucket", maxLength: 256, lands: "env" },
 };
 
 /** What a value landing in an EnvironmentFile may hold: no blank, quote, backslash, $ or backtick. */

@@ -2,8 +2,11 @@
 // at each interval's slot and scripts/etcd-backup.sh acts only on the current leader — one
 // snapshot per interval, whoever leads, and no lock to hold across a reboot. The members hold the
 // backup certificate (what snapshots are encrypted to) and the store's write-only credential;
-// the key that decrypts them stays in Terraform state (or the local PKI). A snapshot holds every
+// the key that decrypts them stays in Terraform state (or the local PKI). The store is the cloud's
+// (Swift on OpenStack, S3 on AWS); the script has a case for each. A snapshot holds every
 // Secret of the cluster: hence the encryption, whatever the store offers on top.
+import type { AddonSecret } from "../../clusters/model/addons";
+import { cloudOf } from "../../clusters/model/clouds";
 import type { BackupConfig } from "../../clusters/model/fragments";
 import { PORTS } from "../../clusters/model/ports";
 import type { Text } from "../ignition/builder";
@@ -14,6 +17,18 @@ import { envFile, PATHS, script, UNIT_PATH } from "./files";
 export const BACKUP_ENV = `${PATHS.env}/etcd-backup.env`;
 export const BACKUP_RECIPIENT = `${PATHS.etcdTls}/backup-recipient.crt`;
 export const BACKUP_CONTAINER = (cluster: string) => `${cluster}-etcd-backups`;
+
+/** Each store's settings in the EnvironmentFile, and the value (from Terraform) each one holds. */
+const STORE_SETTINGS: Record<"swift" | "s3", Record<string, AddonSecret>> = {
+  swift: {
+    SWIFT_AUTH_URL: "etcd-backup-auth-url",
+    SWIFT_REGION: "etcd-backup-region",
+    SWIFT_CREDENTIAL_ID: "etcd-backup-credential-id",
+    SWIFT_CREDENTIAL_SECRET: "etcd-backup-credential-secret",
+  },
+  // the credentials are the etcd machines' instance role's, from the metadata service
+  s3: { S3_URL: "etcd-backup-s3-url", S3_REGION: "etcd-backup-region" },
+};
 
 /** systemd's calendar for "every N minutes from midnight" (N divides an hour, or is whole hours dividing a day). */
 export function backupCalendar(every: number): string {
@@ -35,14 +50,10 @@ export const etcdBackupPart: Part = {
     const backup = cluster.config.etcd.backup;
     if (!backup.enabled || !node) return;
     // the store's settings and credential, from Terraform (state) or the render's environment
-    const creds = {
-      id: values.addonSecret("etcd-backup-credential-id"),
-      secret: values.addonSecret("etcd-backup-credential-secret"),
-      authUrl: values.addonSecret("etcd-backup-auth-url"),
-      region: values.addonSecret("etcd-backup-region"),
-    };
-    // a path that cannot know the credential (rendering without it: render says so) goes without backups
-    if (Object.values(creds).some((v) => v === undefined)) return;
+    const store = cloudOf(cluster.config).backupStore;
+    const settings = Object.entries(STORE_SETTINGS[store]).map(([env, secret]) => [env, values.addonSecret(secret)] as const);
+    // a path that cannot know them (rendering without them: render says so) goes without backups
+    if (settings.some(([, v]) => v === undefined)) return;
     const tls = PATHS.etcdTls;
     const keep = backupSeconds(backup);
     b.file(BACKUP_RECIPIENT, values.pem(ETCD_BACKUP, "cert"), { mode: 0o644 });
@@ -50,14 +61,14 @@ export const etcdBackupPart: Part = {
       BACKUP_ENV,
       [
         envFile({
-          BACKUP_STORE: "swift",
+          BACKUP_STORE: store,
           BACKUP_PREFIX: cluster.config.name,
           BACKUP_RECIPIENT,
           BACKUP_EVERY_MINUTES: String(backup.everyMinutes),
           KEEP_RECENT_SECONDS: String(keep.recent),
           KEEP_HOURLY_SECONDS: String(keep.hourly),
           KEEP_DAILY_SECONDS: String(keep.daily),
-          SWIFT_CONTAINER: BACKUP_CONTAINER(cluster.config.name),
+          ...(store === "swift" ? { SWIFT_CONTAINER: BACKUP_CONTAINER(cluster.config.name) } : {}),
           // this member itself, as etcd's root (a snapshot needs it)
           ETCDCTL_ENDPOINTS: `https://${node.ip}:${PORTS.etcdClient}`,
           ETCDCTL_CACERT: `${tls}/ca.crt`,
@@ -66,19 +77,13 @@ export const etcdBackupPart: Part = {
           ETCDCTL_DIAL_TIMEOUT: "5s",
           ETCDCTL_COMMAND_TIMEOUT: "10m",
         }),
-        "SWIFT_AUTH_URL=",
-        creds.authUrl as Text,
-        "\nSWIFT_REGION=",
-        creds.region as Text,
-        "\nSWIFT_CREDENTIAL_ID=",
-        creds.id as Text,
-        "\nSWIFT_CREDENTIAL_SECRET=",
-        creds.secret as Text,
-        "\n",
+        // values from state, each checked by Terraform to fit an EnvironmentFile line (secrets.ts)
+        ...settings.flatMap(([env, v]) => [`${env}=`, v as Text, "\n"]),
       ],
       { mode: 0o600 },
     );
-    const run = script(b, "etcd-backup");
+    // the store's sign-in and upload first: only the cloud's store reaches the machine
+    const run = script(b, "etcd-backup", undefined, [`bootstrap/scripts/etcd-backup-${store}.sh`]);
     b.unit(
       "etcd-backup.service",
       `[Unit]

@@ -21,13 +21,23 @@ export const UNIT_PATH = `Environment=PATH=${PATHS.bin}:/usr/sbin:/usr/bin:/sbin
  * cloud's own (`source`, a path in the repository). Comment lines stay in the repository
  * (user_data is small): the installed copy names its source.
  */
-export function script(b: IgnitionBuilder, name: string, source = `bootstrap/scripts/${name}.sh`): string {
+export function script(
+  b: IgnitionBuilder,
+  name: string,
+  source = `bootstrap/scripts/${name}.sh`,
+  /** scripts whose bodies come first (functions the script calls, e.g. its cloud's part) */
+  before: string[] = [],
+): string {
   const path = `${PATHS.bin}/${name}`;
   if (!b.files.has(path)) {
     b.directory("/opt/slipway", 0o755).directory(PATHS.bin, 0o755);
-    const [shebang, ...body] = readFileSync(join(__dirname, "..", "..", source), "utf8").split("\n");
-    const code = body.filter((l) => !/^\s*#(?! shellcheck)/.test(l) && l.trim() !== "");
-    b.file(path, [shebang, `# slipway: ${source} (documented there)`, ...code, ""].join("\n"), { mode: 0o755 });
+    const read = (src: string) => readFileSync(join(__dirname, "..", "..", src), "utf8").split("\n");
+    const [shebang, ...body] = read(source);
+    const code = [...before.flatMap((src) => read(src).slice(1)), ...body].filter(
+      (l) => !/^\s*#(?! shellcheck)/.test(l) && l.trim() !== "",
+    );
+    const from = [...before, source].join(" + ");
+    b.file(path, [shebang, `# slipway: ${from} (documented there)`, ...code, ""].join("\n"), { mode: 0o755 });
   }
   return path;
 }

@@ -7,10 +7,13 @@
 #   3. gzip, then encrypt to the cluster's backup certificate (CMS, ECDH + AES-256-GCM: a changed
 #      byte fails decryption); the machine holds no key that decrypts it
 #   4. upload to the object store under <prefix>/recent/, and the slot's first snapshot of each hour
-#      and day under hourly/ and daily/ too; each tier expires by itself (Swift: X-Delete-After);
+#      and day under hourly/ and daily/ too; each tier expires by itself (Swift: X-Delete-After;
+#      S3: the bucket's lifecycle rules, per tier prefix);
 #      then <prefix>/latest.json, the marker a freshness alert reads (time, revision, object)
 # Swift: a Keystone token from an application credential whose access rules allow only PUT into
-# the backup container (no read, no delete); every request's secret travels in a file, never on
+# the backup container (no read, no delete). S3: the instance role's credentials from the metadata
+# service, whose policy allows only PutObject under the cluster's prefix (the bucket is versioned:
+# a PUT over an object keeps the old version). Every request's secret travels in a file, never on
 # a command line. Settings: /etc/slipway/etcd-backup.env (the unit's EnvironmentFile).
 set -euo pipefail
 
@@ -32,6 +35,8 @@ fi
 # 2. snapshot and check
 umask 077
 mkdir -p "$work"
+# a run that fails half-way leaves no credential and no snapshot (every Secret, in the clear) behind
+trap 'rm -f "$work"/auth.* "$work/imds.header" "$work/role.json" "$work"/snapshot.*' EXIT
 rm -f "$work"/snapshot.*
 etcdctl snapshot save "$work/snapshot.db" >/dev/null
 status=$(etcdutl snapshot status -w json "$work/snapshot.db")
@@ -44,7 +49,6 @@ gzip -c "$work/snapshot.db" |
   openssl cms -encrypt -binary -stream -aes-256-gcm -recip "$BACKUP_RECIPIENT" -outform DER -out "$work/snapshot.db.gz.cms"
 rm -f "$work/snapshot.db"
 size=$(stat -c %s "$work/snapshot.db.gz.cms")
-md5=$(md5sum "$work/snapshot.db.gz.cms" | cut -d' ' -f1)
 
 stamp=$(date -u -d "@$now" +%Y-%m-%dT%H%M%SZ)
 name="$stamp-r$snap_revision.db.gz.cms"
@@ -55,43 +59,17 @@ tiers=("recent:$KEEP_RECENT_SECONDS")
 if [ $((slot % 60)) -eq 0 ]; then tiers+=("hourly:$KEEP_HOURLY_SECONDS"); fi
 if [ "$slot" -eq 0 ]; then tiers+=("daily:$KEEP_DAILY_SECONDS"); fi
 
-# 4. upload
-case "$BACKUP_STORE" in
-swift)
-  : "${SWIFT_AUTH_URL:?}" "${SWIFT_REGION:?}" "${SWIFT_CONTAINER:?}" "${SWIFT_CREDENTIAL_ID:?}" "${SWIFT_CREDENTIAL_SECRET:?}"
-  jq -n '{auth: {identity: {methods: ["application_credential"],
-          application_credential: {id: env.SWIFT_CREDENTIAL_ID, secret: env.SWIFT_CREDENTIAL_SECRET}}}}' >"$work/auth.json"
-  curl --fail --silent --show-error --max-time 60 -H 'Content-Type: application/json' --data @"$work/auth.json" \
-    -D "$work/auth.headers" -o "$work/token.json" "${SWIFT_AUTH_URL%/}/auth/tokens"
-  rm -f "$work/auth.json"
-  token=$(sed -n 's/^[Xx]-[Ss]ubject-[Tt]oken: *\([^[:space:]]*\).*/\1/p' "$work/auth.headers")
-  [ -n "$token" ] || { echo "etcd-backup: Keystone gave no token" >&2; exit 1; }
-  printf 'X-Auth-Token: %s\n' "$token" >"$work/token.header"
-  base=$(jq -r --arg r "$SWIFT_REGION" '[.token.catalog[] | select(.type == "object-store") | .endpoints[]
-          | select(.interface == "public" and (.region_id == $r or .region == $r)) | .url][0] // empty' "$work/token.json")
-  rm -f "$work/token.json" "$work/auth.headers"
-  [ -n "$base" ] || { echo "etcd-backup: no object-store endpoint in region $SWIFT_REGION" >&2; exit 1; }
-  put() { # put FILE OBJECT [HEADER…]
-    local file=$1 object=$2
-    shift 2
-    curl --fail --silent --show-error --max-time 3600 -X PUT -H @"$work/token.header" "$@" -T "$file" \
-      -o /dev/null "${base%/}/$SWIFT_CONTAINER/$object"
-  }
-  for t in "${tiers[@]}"; do
-    put "$work/snapshot.db.gz.cms" "$BACKUP_PREFIX/${t%%:*}/$name" -H "ETag: $md5" -H "X-Delete-After: ${t#*:}" \
-      -H 'Content-Type: application/octet-stream'
-  done
-  jq -n --arg time "$(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)" --argjson revision "$snap_revision" \
-    --arg object "$BACKUP_PREFIX/recent/$name" --argjson size "$size" --arg member "$member" \
-    '{time: $time, revision: $revision, object: $object, size: $size, member: $member}' >"$work/latest.json"
-  put "$work/latest.json" "$BACKUP_PREFIX/latest.json" -H 'Content-Type: application/json'
-  rm -f "$work/token.header"
-  ;;
-*)
-  echo "etcd-backup: unknown store $BACKUP_STORE" >&2
-  exit 1
-  ;;
-esac
+# 4. upload, with the store's store_login and put (bootstrap/scripts/etcd-backup-<store>.sh, which
+# the machine's copy of this script begins with: only the cloud's store reaches a machine)
+store_login
+for t in "${tiers[@]}"; do
+  put "$work/snapshot.db.gz.cms" "$BACKUP_PREFIX/${t%%:*}/$name" "${t#*:}" application/octet-stream
+done
+jq -n --arg time "$(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)" --argjson revision "$snap_revision" \
+  --arg object "$BACKUP_PREFIX/recent/$name" --argjson size "$size" --arg member "$member" \
+  '{time: $time, revision: $revision, object: $object, size: $size, member: $member}' >"$work/latest.json"
+put "$work/latest.json" "$BACKUP_PREFIX/latest.json" 0 application/json
+rm -f "$work/auth.header" "$work/auth.curlrc"
 rm -f "$work"/snapshot.* "$work/latest.json"
 echo "etcd-backup: revision $snap_revision ($revision at the leader), $keys keys, $size bytes encrypted → $BACKUP_PREFIX/{$(
   IFS=,

@@ -120,7 +120,8 @@ export type AddonSecret =
   | "etcd-backup-credential-id"
   | "etcd-backup-credential-secret"
   | "etcd-backup-auth-url"
-  | "etcd-backup-region";
+  | "etcd-backup-region"
+  | "etcd-backup-s3-url";
 
 const chartVersion = z
   .string()

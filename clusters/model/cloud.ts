@@ -87,6 +87,8 @@ export interface CloudDescriptor<Config, Schema extends z.ZodType = z.ZodType> {
   identityScript: string;
   /** the instance metadata service (pods must not reach it: user_data holds secrets) */
   metadataAddress: string;
+  /** the object store the etcd backups go to (bootstrap/scripts/etcd-backup.sh has a case for each) */
+  backupStore: "swift" | "s3";
   /**
    * the names machines of a worker pool register with, as an extended regular expression (its
    * groups 1-4 the address, when `subnets` is given: the name carries it), for the approver of

@@ -74,8 +74,8 @@ export const AwsCluster = clusterSchema(
     etcd: etcdSchema({
       instanceType: instanceType.default("t3.small"),
       volumeSize: gib("EBS data volume per member").default(10),
-      // S3 is not built yet (issue 16): off, and refused when asked for
-      backup: backupSchema(false),
+      // to S3 (stacks/aws/backups.ts)
+      backup: backupSchema(true),
     }).prefault({}),
     masters: mastersSchema({ instanceType: instanceType.default("t3.medium") }).prefault({}),
     // no maxCount: a pool is an Auto Scaling group, whose machines take addresses from their subnets
@@ -106,8 +106,6 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
   ownFields: ["aws", "instanceType"],
 
   rules(config, add) {
-    if (config.etcd.backup.enabled)
-      add(["etcd", "backup"], "to S3 is not built yet on AWS (OpenStack has it, to Swift); leave it off for now");
     if (config.addons.cloudController.roles.join() !== "member")
       add(["addons", "cloudController", "roles"], "are Keystone roles, for OpenStack; on AWS the masters' instance role is used");
     // eight equal subnets (public and private per zone) of at least /24 each
@@ -202,6 +200,8 @@ export const aws: CloudDescriptor<AwsClusterConfig, typeof AwsCluster> = {
   providerId: "aws:///<availability zone>/<instance id>",
   identityScript: "stacks/aws/node-identity.sh",
   metadataAddress: "169.254.169.254/32",
+  // S3, with the etcd role's credentials (PutObject under the cluster's prefix only)
+  backupStore: "s3",
   // EC2's private DNS names, ip-10-0-128-5[.eu-west-1.compute.internal] (ec2.internal in
   // us-east-1), whose address must lie in a worker subnet
   joinNames: (config, plan) => {

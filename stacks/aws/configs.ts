@@ -4,14 +4,12 @@
 // owner-enforced; each machine role may read its own objects and nothing else (Ignition fetches
 // with the instance's role through IMDSv2 on the host — pods cannot reach the metadata service).
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { Fn, type TerraformStack } from "cdktf";
 import { IGNITION_VERSION } from "../../bootstrap/ignition/spec";
 import { tfText, type UserData } from "../userdata";
+import { privateBucket } from "./buckets";
 import type { IamGroup, InstanceRoles } from "./iam";
 
 export class ConfigStore {
@@ -25,23 +23,7 @@ export class ConfigStore {
 
   private ensureBucket(): S3Bucket {
     if (this.bucket) return this.bucket;
-    const s = this.stack;
-    const bucket = new S3Bucket(s, "configs", {
-      bucketPrefix: `${this.cluster}-ignition-`,
-      tags: { Name: `${this.cluster} machine configs` },
-    });
-    new S3BucketPublicAccessBlock(s, "configs_private", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(s, "configs_owner", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketServerSideEncryptionConfigurationA(s, "configs_encrypted", {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
+    const bucket = privateBucket(this.stack, "configs", { cluster: this.cluster, what: "ignition", name: "machine configs" });
     this.bucket = bucket;
     return bucket;
   }

@@ -12,6 +12,7 @@ import { TerraformPki } from "../pki";
 import { UserDataBudget } from "../userdata";
 import { publicApi } from "./api";
 import type { AwsClusterConfig } from "./cloud";
+import { backupBucket } from "./backups";
 import { ConfigStore } from "./configs";
 import { etcdMembers } from "./etcd";
 import { ebsCsiKey, InstanceRoles } from "./iam";
@@ -41,11 +42,14 @@ export class AwsClusterStack extends TerraformStack {
     const groups = securityGroups(this, config, net);
     const api = publicApi(this, config, cluster.plan, net);
     const csiKey = ebsCsiKey(this, config);
+    // the backup bucket is made when the first etcd member's config asks for it, once roles exist
+    let roles: InstanceRoles | undefined;
     const pki = new TerraformPki(this, { ...cluster, config }, api.addresses, api.names, {
       "aws-ebs-csi-key-id": () => csiKey().id,
       "aws-ebs-csi-secret-key": () => csiKey().secret,
+      ...backupBucket(this, config, () => roles as InstanceRoles),
     });
-    const roles = new InstanceRoles(this, config);
+    roles = new InstanceRoles(this, config);
     const firstKey = config.ssh.authorizedKeys[0];
     const keyPair = firstKey ? new KeyPair(this, "keypair", { keyName: config.name, publicKey: firstKey }) : undefined;
     const ctx: MachineContext = {
@@ -57,7 +61,7 @@ export class AwsClusterStack extends TerraformStack {
       image: image(this, config),
       pki,
       budget: this.budget,
-      roles,
+      roles: roles as InstanceRoles,
       configs: new ConfigStore(this, config.name),
       ...(keyPair ? { keyPair: keyPair.keyName } : {}),
     };

@@ -4,7 +4,7 @@
 // DELETE, so a member taken over can neither read old snapshots nor delete them; retention is
 // the store's own (X-Delete-After on each object, see bootstrap/scripts/etcd-backup.sh). The
 // credential's id and secret live in state and reach only the etcd members' configs.
-import type { TerraformStack } from "cdktf";
+import { TerraformOutput, type TerraformStack } from "cdktf";
 import { BACKUP_CONTAINER } from "../../bootstrap/parts/etcd-backup";
 import type { AddonSecret } from "../../bootstrap/node";
 import type { OpenstackClusterConfig } from "./cloud";
@@ -40,6 +40,10 @@ export function backupStore(
       roles: config.addons.cloudController.roles,
       unrestricted: false,
       accessRules: [{ service: "object-store", method: "PUT", path: backupAccessPath(name) }],
+    });
+    new TerraformOutput(stack, "etcd_backup_location", {
+      description: "where the etcd leader uploads backups (latest.json: the newest)",
+      value: `swift://${name}/${config.name}/`,
     });
     made = { id: cred.id, secret: cred.secret };
     return made;

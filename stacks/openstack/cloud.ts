@@ -216,6 +216,8 @@ export const openstack: CloudDescriptor<OpenstackClusterConfig, typeof Openstack
   providerId: "openstack:///<instance uuid>",
   identityScript: "stacks/openstack/node-identity.sh",
   metadataAddress: "169.254.169.254/32",
+  // Swift, through an application credential whose access rules allow PUT into one container
+  backupStore: "swift",
   // <cluster>-<pool>-<index> (the plan names them; an index below the pool's maxCount)
   joinNames: (config, plan, pool) => {
     const max = plan.pools.find((p) => p.name === pool)?.maxCount ?? 0;

@@ -4,6 +4,8 @@
 // object-store, so application credentials' access rules are enforced) and keystoneauth. The
 // object-store service and its endpoints are added to Keystone's catalog. Servers are stopped by
 // PID and the folder removed by stop(); an exit hook does it too if the test process dies first.
+// The proxy also speaks the S3 API (s3api with s3token: SigV4 with Keystone EC2 credentials),
+// path-style and virtual-hosted under s3.localhost (which resolves to loopback).
 // Swift reads /etc/swift/swift.conf (its hash path settings; Debian's package ships one): read,
 // never written.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -17,6 +19,8 @@ export interface Swift {
   url: string;
   /** the demo project's account: <url>/v1/AUTH_<project id> */
   account: string;
+  /** an EC2 credential of the demo user in the demo project, for the S3 API */
+  ec2Credential(): Promise<{ access: string; secret: string }>;
   /** a request to the demo account as its owner (the demo user, an operator of it): looking behind a restricted credential's back */
   asOwner(method: string, path: string, headers?: Record<string, string>, body?: Buffer | string): Promise<Response>;
   log(): string;
@@ -42,7 +46,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startSwift(dir: string, os: OpenStack): Promise<Swift> {
+export interface SwiftOptions {
+  /** the region SigV4 requests must be signed for (s3api's location) */
+  s3Region?: string;
+}
+
+export async function startSwift(dir: string, os: OpenStack, opts: SwiftOptions = {}): Promise<Swift> {
   const etc = join(dir, "etc");
   const node = join(dir, "node");
   const log = join(dir, "log");
@@ -100,7 +109,14 @@ export async function startSwift(dir: string, os: OpenStack): Promise<Swift> {
     writeFileSync(
       join(etc, "proxy-server.conf"),
       `${common}bind_port = ${ports.proxy}\n` +
-        "[pipeline:main]\npipeline = catch_errors proxy-logging authtoken keystoneauth proxy-logging proxy-server\n" +
+        // s3api + s3token: the S3 API on the same port, signed with Keystone's EC2 credentials.
+        // authtoken comes first (it would strip the identity s3token sets); a request with a
+        // Keystone token passes s3api untouched
+        "[pipeline:main]\npipeline = catch_errors proxy-logging authtoken s3api s3token keystoneauth proxy-logging proxy-server\n" +
+        `[filter:s3api]\nuse = egg:swift#s3api\nlocation = ${opts.s3Region ?? "us-east-1"}\nstorage_domain = s3.localhost\n` +
+        // s3token asks Keystone to check each signature, as the swift service user
+        `[filter:s3token]\nuse = egg:swift#s3token\nauth_uri = ${KS}/v3\nauth_url = ${KS}\nauth_type = password\n` +
+        `project_domain_id = default\nuser_domain_id = default\nproject_name = service\nusername = swift\npassword = ${SWIFT_PW}\n` +
         "[app:proxy-server]\nuse = egg:swift#proxy\naccount_autocreate = true\n" +
         "[filter:catch_errors]\nuse = egg:swift#catch_errors\n[filter:proxy-logging]\nuse = egg:swift#proxy_logging\n" +
         "[filter:keystoneauth]\nuse = egg:swift#keystoneauth\noperator_roles = admin, member\n" +
@@ -145,6 +161,16 @@ export async function startSwift(dir: string, os: OpenStack): Promise<Swift> {
           headers: { "X-Auth-Token": await os.demoToken(), ...headers },
           ...(body !== undefined ? { body } : {}),
         });
+      },
+      async ec2Credential() {
+        const r = await fetch(`${os.authUrl}/users/${os.demo.userId}/credentials/OS-EC2`, {
+          method: "POST",
+          headers: { "X-Auth-Token": await os.demoToken(), "Content-Type": "application/json" },
+          body: JSON.stringify({ tenant_id: os.demo.projectId }),
+        });
+        if (r.status !== 201) throw new Error(`EC2 credential: HTTP ${r.status} ${await r.text()}`);
+        const { credential } = (await r.json()) as { credential: { access: string; secret: string } };
+        return { access: credential.access, secret: credential.secret };
       },
       log: () => tailOf(join(log, "proxy.log")),
       stop: cleanup,

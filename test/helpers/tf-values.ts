@@ -20,6 +20,8 @@ export const TF_ADDON_VALUES: Readonly<Record<string, string>> = {
   // the etcd members' backup credential: Keystone's id (hex) and secret (base64url)
   "openstack_identity_application_credential_v3.etcd_backups.id": "fedcba9876543210fedcba9876543210",
   "openstack_identity_application_credential_v3.etcd_backups.secret": "Xy-0_bAckUp-SeCrEt_9zZ",
+  // AWS: the backup bucket's regional name (its URL is https://<that>)
+  "aws_s3_bucket.etcd_backups.bucket_regional_domain_name": "demo-aws-etcd-backups-20261202.s3.eu-central-1.amazonaws.com",
 };
 
 /** The addon credentials as Terraform fills them in with TF_ADDON_VALUES, for `renderNode`'s `secrets`. */
@@ -34,7 +36,8 @@ export function tfAddonSecrets(cluster: Cluster): Partial<Record<AddonSecret, st
     "etcd-backup-credential-secret": v("openstack_identity_application_credential_v3.etcd_backups.secret"),
     "etcd-backup-auth-url": v("local.keystone_url"),
     "etcd-backup-region":
-      (config.cloud === "openstack" && config.openstack.region) || v("data.openstack_identity_auth_scope_v3.auth_scope.region"),
+      config.cloud === "aws" ? config.aws.region : config.openstack.region || v("data.openstack_identity_auth_scope_v3.auth_scope.region"),
+    "etcd-backup-s3-url": `https://${v("aws_s3_bucket.etcd_backups.bucket_regional_domain_name")}`,
     "openstack-cloud-config": openstackCloudConf({
       authUrl: v("local.keystone_url"),
       region: (config.cloud === "openstack" && config.openstack.region) || v("data.openstack_identity_auth_scope_v3.auth_scope.region"),
