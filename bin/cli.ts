@@ -164,7 +164,10 @@ export function program(): Command {
     .argument("[file]", "cluster file (default: the embedded demo)")
     .addOption(new Option("--role <role>", "which tier").choices(["etcd", "master", "pool"]))
     .option("--pool <name>", "with --role pool: which worker pool (OpenStack)")
-    .option("--kubeconfig <file>", "with --role pool: the admin kubeconfig the nodes are drained with (default: KUBECONFIG)")
+    .option(
+      "--kubeconfig <file>",
+      "with --role master or pool: the admin kubeconfig the running versions are read from (and a pool drained with; default: KUBECONFIG)",
+    )
     .option("--max-unavailable <n>", "with --role pool: how many nodes are replaced at once", "1")
     .option("--drain-timeout <seconds>", "with --role pool: how long a node's pods may take to leave it", "600")
     .option("--ssh <command>", 'how to reach the machines, e.g. "ssh -J core@bastion" (split at spaces)', "ssh")

@@ -12,7 +12,8 @@
 //
 // Health is asked on the machines themselves over ssh, as their own checks do: each etcd
 // member's health endpoint (a leader, no alarm, a read through raft), each master's API /readyz
-// and its local API load balancer's.
+// and its local API load balancer's. Masters and pools also keep Kubernetes' version-skew
+// policy (bin/version-skew.ts), read from the Node objects through the admin kubeconfig.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { printable } from "../clusters/model/errors";
@@ -24,6 +25,7 @@ import { UsageError, UserError } from "./errors";
 import { type RunRemote, seconds, sshRunner } from "./remote";
 import { confirmByName, lastLine, openStack, type StackOptions } from "./stack-run";
 import { wholeNumber } from "./render";
+import type { KubeClient } from "./kube-client";
 
 export interface RollOptions extends StackOptions {
   role?: string;
@@ -77,7 +79,15 @@ function sshTier(machines: NodePlan[], resource: Tier["resource"], run: RunRemot
   };
 }
 
-function tierOf(cluster: Cluster, opts: RollOptions, run: () => RunRemote): Tier {
+/** The admin kubeconfig's client: what pools are drained with and every role's versions are read from. */
+function kubeOf(opts: RollOptions, why: string): KubeClient {
+  const kubeconfig = opts.kubeconfig ?? process.env.KUBECONFIG;
+  if (!kubeconfig) throw new UsageError(`give --kubeconfig FILE (or KUBECONFIG): ${why} (terraform output -raw admin_kubeconfig)`);
+  const { KubeClient } = require("./kube-client") as typeof import("./kube-client");
+  return KubeClient.fromFile(kubeconfig);
+}
+
+function tierOf(cluster: Cluster, opts: RollOptions, run: () => RunRemote, kube: () => KubeClient): Tier {
   const { plan } = cluster;
   if (opts.role === "etcd")
     return sshTier(plan.etcd, (m) => ({ name: `etcd_${m.index}` }), run(), [
@@ -88,7 +98,7 @@ function tierOf(cluster: Cluster, opts: RollOptions, run: () => RunRemote): Tier
       { what: "API /readyz", command: `curl -fsSk --max-time 10 https://127.0.0.1:${PORTS.apiserver}/readyz` },
       { what: "local API load balancer", command: `curl -fsSk --max-time 10 https://127.0.0.1:${API_LB_PORT}/readyz` },
     ]);
-  if (opts.role === "pool") return poolTier(cluster, opts);
+  if (opts.role === "pool") return poolTier(cluster, opts, kube);
   throw new UsageError(`--role must be etcd, master or pool, not ${printable(String(opts.role))}`);
 }
 
@@ -97,7 +107,7 @@ function tierOf(cluster: Cluster, opts: RollOptions, run: () => RunRemote): Tier
  * goes, back when its Node is Ready with a new boot id (a stale Ready of the old machine does
  * not count), then uncordoned; the pool is well when every node of it is Ready.
  */
-function poolTier(cluster: Cluster, opts: RollOptions): Tier {
+function poolTier(cluster: Cluster, opts: RollOptions, kubeClient: () => KubeClient): Tier {
   const names = cluster.plan.pools.map((p) => p.name);
   if (!opts.pool) throw new UsageError(`give --pool NAME with --role pool: one of ${names.join(", ")}`);
   const pool = cluster.plan.pools.find((p) => p.name === opts.pool);
@@ -106,14 +116,9 @@ function poolTier(cluster: Cluster, opts: RollOptions): Tier {
     throw new UserError(
       `pool ${pool.name} is an Auto Scaling group: its instances are replaced by an instance refresh (aws autoscaling start-instance-refresh), not by slipway roll`,
     );
-  const kubeconfig = opts.kubeconfig ?? process.env.KUBECONFIG;
-  if (!kubeconfig)
-    throw new UsageError(
-      "give --kubeconfig FILE (or KUBECONFIG): the pool's nodes are drained through the API (terraform output -raw admin_kubeconfig)",
-    );
+  const kube = kubeClient();
   const drainTimeout = seconds("--drain-timeout", opts.drainTimeout, 7200);
-  const { KubeClient, drainNode, nodeState, setUnschedulable } = require("./kube-client") as typeof import("./kube-client");
-  const kube = KubeClient.fromFile(kubeconfig);
+  const { drainNode, nodeState, setUnschedulable } = require("./kube-client") as typeof import("./kube-client");
   const boots = new Map<string, string | undefined>();
   return {
     machines: pool.nodes,
@@ -151,7 +156,17 @@ function poolTier(cluster: Cluster, opts: RollOptions): Tier {
 export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<void> {
   if (!opts.role) throw new UsageError("give --role etcd, master or pool: which tier to roll");
   const wait = seconds("--wait", opts.wait, 7200);
-  const tier = tierOf(cluster, opts, () => sshRunner(opts.ssh, opts.user, 60_000));
+  // the Kubernetes tiers read the running versions (and a pool drains) through the API
+  let kube: KubeClient | undefined;
+  const kubeClient = () => {
+    kube ??= kubeOf(
+      opts,
+      opts.role === "pool" ? "the pool's nodes are drained through the API" : "the running Kubernetes versions are read from the API",
+    );
+    return kube;
+  };
+  const tier = tierOf(cluster, opts, () => sshRunner(opts.ssh, opts.user, 60_000), kubeClient);
+  if (opts.role === "master" && !kube) kubeClient();
   const size = opts.role === "pool" ? wholeNumber("--max-unavailable", opts.maxUnavailable) : 1;
   if (size < 1) throw new UsageError("--max-unavailable must be at least 1");
   if (opts.role !== "pool" && opts.maxUnavailable !== "1")
@@ -185,6 +200,17 @@ export async function rollCommand(cluster: Cluster, opts: RollOptions): Promise<
         .map((m) => m.name)
         .join(", ")} done before)`,
     );
+
+  // Kubernetes' version-skew policy: refused before anything is touched
+  if (kube) {
+    const { checkSkew } = require("./version-skew") as typeof import("./version-skew");
+    const skew = await checkSkew(cluster, opts.role === "pool" ? "pool" : "master", kube);
+    if (skew.problems.length)
+      throw new UserError(
+        `Kubernetes' version-skew policy forbids this roll (${skew.running}): ${skew.problems.join("; ")}. Nothing was replaced`,
+      );
+    console.log(`  versions: ${skew.running}`);
+  }
 
   const before = await tier.unwell();
   if (before.length) throw new UserError(`the tier is not healthy, so nothing was replaced: ${before.join("; ")}`);

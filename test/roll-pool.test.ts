@@ -15,6 +15,7 @@ const work = tmp("slipway-roll-pool-");
 const stack = join(work.dir, "stack");
 const pool = demoCluster().plan.pools.find((p) => p.name === "general");
 const nodes = (pool?.nodes ?? []).map((n) => n.name);
+const masters = demoCluster().plan.masters.map((m) => m.name);
 let api: KubeApiStandIn;
 let pki: KubePki;
 let kubeconfig: string;
@@ -54,7 +55,8 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await api?.close();
-  api = await kubeApiStandIn({ tls: pki.tls, nodes, pods: podsFor(), bootDir: work.dir, bootSeconds: 2 });
+  // the masters' Nodes too: the roll reads the API servers' version from them
+  api = await kubeApiStandIn({ tls: pki.tls, nodes: [...masters, ...nodes], pods: podsFor(), bootDir: work.dir, bootSeconds: 2 });
   kubeconfig = writeKubeconfig(join(work.dir, "admin.conf"), api.url, pki);
 });
 
@@ -110,6 +112,26 @@ describe("slipway roll --role pool", () => {
       `boot ${nodes[2]}`,
     ]);
     expect(r.stdout).toContain(`${nodes[0]}, ${nodes[1]} (1 of 2): planning`);
+  }, 300_000);
+
+  it("rolls a pool only to a version the API servers are at or above (control plane first), and within three minors", async () => {
+    // the file says 1.36.1; the masters are not there yet
+    for (const m of masters) api.kubelets.set(m, "v1.35.4");
+    let r = await roll([]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /version-skew policy forbids this roll \(masters run v1\.35\.4; the file says 1\.36\.1\): a kubelet of 1\.36 would be newer than demo-master-0's API server \(v1\.35\.4\): roll the masters to 1\.36 first\. Nothing was replaced/,
+    );
+    for (const m of masters) api.kubelets.set(m, "v1.40.0");
+    r = await roll([]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/a kubelet of 1\.36 would be more than three minors behind demo-master-0's API server \(v1\.40\.0\)/);
+    expect(api.events).toEqual([]);
+    expect(nodes.some((n) => api.unschedulable(n))).toBe(false);
+    // masters at 1.39 (three above): allowed
+    for (const m of masters) api.kubelets.set(m, "v1.39.0");
+    r = await roll(["--dry-run"]);
+    expect(r.code, r.stderr).toBe(0);
   }, 300_000);
 
   it("refuses what it cannot do, in one line", async () => {

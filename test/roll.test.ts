@@ -14,6 +14,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demoCluster, tmp } from "./helpers/clusters";
+import { type KubeApiStandIn, kubeApiPki, kubeApiStandIn, writeKubeconfig } from "./helpers/kube-api";
 import { slipwayAsync } from "./helpers/run";
 import { OFFLINE_ENV, terraformIn } from "./helpers/terraform";
 
@@ -25,6 +26,10 @@ const members = demoCluster().plan.etcd;
 const masters = demoCluster().plan.masters;
 const octet = (ip: string) => ip.split(".")[3] as string;
 const servers: Server[] = [];
+const workers = demoCluster().plan.pools.flatMap((p) => p.nodes.map((n) => n.name));
+/** the Kubernetes API the master roll reads the running versions from (Node objects only) */
+let api: KubeApiStandIn;
+let kubeconfig = "";
 
 /** down-<octet> holds seconds: unhealthy that long after the file was written; dead-<octet>: unhealthy */
 function healthy(o: string): boolean {
@@ -140,9 +145,19 @@ exec bash -c "\${*//127.0.0.1/127.0.31.\${host##*.}}"
     servers.push(server);
     await new Promise<void>((res, rej) => server.once("error", rej).listen(2381, `127.0.31.${o}`, () => res()));
   }
+  const pki = kubeApiPki(join(work.dir, "kube-pki"));
+  api = await kubeApiStandIn({
+    tls: pki.tls,
+    nodes: [...masters.map((m) => m.name), ...workers],
+    pods: [],
+    bootDir: work.dir,
+    bootSeconds: 0,
+  });
+  kubeconfig = writeKubeconfig(join(work.dir, "admin.conf"), api.url, pki);
 }, 120_000);
 
 afterAll(async () => {
+  await api?.close();
   await Promise.all(servers.map((s) => new Promise((res) => s.close(res))));
   work.cleanup();
 });
@@ -154,10 +169,11 @@ beforeEach(() => {
   rmSync(events, { force: true });
   rmSync(sshLog, { force: true });
   writeFileSync(join(stack, "cdk.tf.json"), stackJson());
+  api?.kubelets.clear();
 });
 
 const roll = (extra: string[], role = "etcd") =>
-  slipwayAsync(["roll", "--role", role, "--stack", stack, "--ssh", join(work.dir, "ssh"), "--yes", ...extra], {
+  slipwayAsync(["roll", "--role", role, "--stack", stack, "--ssh", join(work.dir, "ssh"), "--kubeconfig", kubeconfig, "--yes", ...extra], {
     env: OFFLINE_ENV,
     timeoutMs: 300_000,
   });
@@ -229,6 +245,33 @@ describe("slipway roll with real terraform and scripted health", () => {
     expect(r.stdout).toContain("master of demo rolled: 3 machine(s) replaced");
   }, 300_000);
 
+  it("keeps Kubernetes' version-skew policy: no skipped minor, no downgrade, no kubelet left more than three minors behind", async () => {
+    // the file says 1.36.1
+    const refused = async (kubelets: [string, string][], message: RegExp) => {
+      api.kubelets.clear();
+      for (const [n, v] of kubelets) api.kubelets.set(n, v);
+      const r = await roll([], "master");
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).toMatch(/version-skew policy forbids this roll \(masters run .*; the file says 1\.36\.1\)/);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain("Nothing was replaced");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    };
+    const all = (v: string) => masters.map((m) => [m.name, v] as [string, string]);
+    await refused(all("v1.34.5"), /1\.36 skips a minor version: demo-master-0 runs v1\.34\.5; .* \(to 1\.35 first\)/);
+    // one master behind is enough to refuse (the oldest decides)
+    await refused([...all("v1.35.2"), ["demo-master-2", "v1.34.5"]], /demo-master-2 runs v1\.34\.5/);
+    await refused(all("v1.37.0"), /older than demo-master-0's v1\.37\.0: Kubernetes does not support downgrading/);
+    await refused([...all("v1.35.2"), [workers[0] as string, "v1.32.9"]], new RegExp(`${workers[0]} \\(v1\\.32\\.9\\); roll their pools`));
+    expect(replaced()).toEqual([]);
+    // one minor up, kubelets within three minors of it: allowed (dry run)
+    api.kubelets.clear();
+    for (const [n, v] of [...all("v1.35.2"), [workers[0] as string, "v1.33.0"]] as [string, string][]) api.kubelets.set(n, v);
+    const r = await roll(["--dry-run"], "master");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("versions: masters run v1.35.2; the file says 1.36.1");
+  }, 300_000);
+
   it("plans each replacement and applies nothing with --dry-run", async () => {
     const before = ids();
     const r = await roll(["--dry-run"]);
@@ -250,9 +293,14 @@ describe("slipway roll with real terraform and scripted health", () => {
       ],
       [["roll", "--role", "etcd", "--wait", "soon", "--yes"], 2, /--wait must be seconds/],
       [["roll", "--role", "etcd", "--out", join(work.dir, "nothing"), "--yes"], 1, /no cdk\.tf\.json — run slipway synth/],
+      [
+        ["roll", "--role", "master", "--yes"],
+        2,
+        /give --kubeconfig FILE \(or KUBECONFIG\): the running Kubernetes versions are read from the API/,
+      ],
     ];
     for (const [args, code, message] of cases) {
-      const r = await slipwayAsync(args);
+      const r = await slipwayAsync(args, { env: { KUBECONFIG: "" } });
       expect(r.code, args.join(" ")).toBe(code);
       expect(r.stderr).toMatch(message);
     }

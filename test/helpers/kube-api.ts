@@ -1,6 +1,6 @@
 // A local stand-in for the few Kubernetes API calls a drain makes (no API server runs here), on
 // 127.0.0.1 with mutual TLS from a test CA, written from the API reference: Nodes (get, merge
-// patch of spec.unschedulable), Pods (list by spec.nodeName field selector, get), and the
+// patch of spec.unschedulable, list with each kubelet's version), Pods (list by spec.nodeName field selector, get), and the
 // policy/v1 Eviction subresource — 201 when the pod may go, 429 when a PodDisruptionBudget allows
 // no disruption (the answer kubectl drain retries on) — with Status objects for errors. A Node's
 // machine "boots" when a file booted-<name> appears or changes: a new boot id, NotReady for
@@ -11,6 +11,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { DEFAULT_KUBERNETES_VERSION } from "../../clusters/model/releases";
 import { caSigned, testCa } from "./test-ca";
 
 export interface StandInPod {
@@ -29,6 +30,8 @@ export interface KubeApiStandIn {
   /** "evict ns/name" and "boot node" in the order they happened */
   events: string[];
   unschedulable(node: string): boolean;
+  /** the kubelet version a node reports (status.nodeInfo.kubeletVersion) */
+  kubelets: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,8 @@ export async function kubeApiStandIn(opts: {
   tls: { key: string; cert: string; ca: string };
   nodes: string[];
   pods: StandInPod[];
+  /** every node's kubelet version unless `kubelets` says otherwise */
+  kubelet?: string;
   /** where booted-<node> files appear */
   bootDir: string;
   bootSeconds: number;
@@ -47,6 +52,7 @@ export async function kubeApiStandIn(opts: {
     pods: opts.pods.map((p) => ({ ...p, uid: randomUUID() })),
     events: [],
     unschedulable: (n) => nodes.get(n)?.unschedulable ?? false,
+    kubelets: new Map(),
     close: () => new Promise((res) => server.close(() => res())),
   };
   const bootMark = (name: string) => {
@@ -82,6 +88,17 @@ export async function kubeApiStandIn(opts: {
     spec: { nodeName: p.node },
   });
 
+  const nodeJson = (name: string, n: typeof nodes extends Map<string, infer N> ? N : never) => ({
+    kind: "Node",
+    apiVersion: "v1",
+    metadata: { name },
+    spec: n.unschedulable ? { unschedulable: true } : {},
+    status: {
+      conditions: [{ type: "Ready", status: Date.now() >= n.readyAt ? "True" : "False" }],
+      nodeInfo: { bootID: n.bootId, kubeletVersion: state.kubelets.get(name) ?? opts.kubelet ?? `v${DEFAULT_KUBERNETES_VERSION}` },
+    },
+  });
+
   const server: Server = createServer(
     { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true },
     (req, res) => {
@@ -109,16 +126,11 @@ export async function kubeApiStandIn(opts: {
             const spec = (JSON.parse(raw) as { spec?: { unschedulable?: boolean | null } }).spec;
             if (spec && "unschedulable" in spec) n.unschedulable = spec.unschedulable === true;
           } else if (req.method !== "GET") return send(405, statusOf(405, "method not allowed"));
-          return send(200, {
-            kind: "Node",
-            metadata: { name: path[3] },
-            spec: n.unschedulable ? { unschedulable: true } : {},
-            status: {
-              conditions: [{ type: "Ready", status: Date.now() >= n.readyAt ? "True" : "False" }],
-              nodeInfo: { bootID: n.bootId },
-            },
-          });
+          return send(200, nodeJson(path[3], n));
         }
+        // /api/v1/nodes
+        if (path[2] === "nodes" && !path[3] && req.method === "GET")
+          return send(200, { kind: "NodeList", apiVersion: "v1", items: [...nodes].map(([name, n]) => nodeJson(name, n)) });
         // /api/v1/pods?fieldSelector=spec.nodeName=X
         if (path[2] === "pods" && req.method === "GET") {
           const selector = url.searchParams.get("fieldSelector") ?? "";
