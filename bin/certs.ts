@@ -33,9 +33,9 @@ function readCert(pem: string, where: string): Date {
   }
 }
 
-/** Certificates of a Terraform state (format version 4): tls_self_signed_cert and tls_locally_signed_cert. */
-export function certsFromState(file: string): { name: string; notAfter: Date }[] {
-  let state: { version?: number; resources?: { type: string; name: string; instances?: { attributes?: { cert_pem?: string } }[] }[] };
+/** The resources of a Terraform state (format version 4, as `terraform state pull` writes it). */
+export function stateResources<R>(file: string): R[] {
+  let state: { version?: number; resources?: R[] };
   try {
     state = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
@@ -43,8 +43,14 @@ export function certsFromState(file: string): { name: string; notAfter: Date }[]
   }
   if (state.version !== 4 || !Array.isArray(state.resources))
     throw new UserError(`${printable(file)}: not a Terraform state of format 4 (terraform state pull writes one)`);
+  return state.resources;
+}
+
+/** Certificates of a Terraform state: tls_self_signed_cert and tls_locally_signed_cert. */
+export function certsFromState(file: string): { name: string; notAfter: Date }[] {
+  const resources = stateResources<{ type: string; name: string; instances?: { attributes?: { cert_pem?: string } }[] }>(file);
   const out: { name: string; notAfter: Date }[] = [];
-  for (const r of state.resources) {
+  for (const r of resources) {
     if (r.type !== "tls_self_signed_cert" && r.type !== "tls_locally_signed_cert") continue;
     for (const i of r.instances ?? []) {
       const pem = i.attributes?.cert_pem;

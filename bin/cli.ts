@@ -99,9 +99,10 @@ export function program(): Command {
           );
     });
 
-  cli
-    .command("certs")
-    .description("list when the cluster's certificates expire, from Terraform state or a local PKI")
+  const certs = cli.command("certs").description("the cluster's certificates: when they expire, and renewing them on the machines");
+  certs
+    .command("status", { isDefault: true })
+    .description("list when the cluster's certificates expire, from Terraform state or a local PKI (also: slipway certs [file])")
     .argument("[file]", "cluster file (default: the embedded demo)")
     .option("--state <file>", "a Terraform state (terraform state pull > state.json)")
     .option("--pki <dir>", "a local PKI folder (default: slipway-pki/<name> if it exists)")
@@ -113,6 +114,27 @@ export function program(): Command {
       const { certsCommand } = require("./certs") as typeof import("./certs");
       const code = certsCommand(cluster, opts);
       if (code) process.exitCode = code;
+    });
+  certs
+    .command("renew")
+    .description(
+      "put the certificates of a Terraform state (re-issued by terraform apply) on the running machines, one at a time, each rebooted and its tier healthy before the next",
+    )
+    .argument("[file]", "cluster file (default: the embedded demo)")
+    .option("--state <file>", "the Terraform state (terraform state pull > state.json)")
+    .addOption(new Option("--role <role>", "only this tier (default: etcd, masters, then every pool)").choices(["etcd", "master", "pool"]))
+    .option("--pool <name>", "with --role pool: which worker pool")
+    .option("--kubeconfig <file>", "the admin kubeconfig a pool's nodes are drained with (default: KUBECONFIG)")
+    .option("--drain-timeout <seconds>", "how long a node's pods may take to leave it", "600")
+    .option("--ssh <command>", 'how to reach the machines, e.g. "ssh -J core@bastion" (split at spaces)', "ssh")
+    .option("--user <name>", "the machines' user with sudo", "core")
+    .option("--wait <seconds>", "how long each machine may take to be back and its tier healthy", "900")
+    .option("--dry-run", "say what differs on each machine, change nothing")
+    .option("--yes", "do not ask for the cluster's name first")
+    .action(async (file: string | undefined, opts: import("./certs-renew").CertsRenewOptions) => {
+      const cluster = loadCluster(clusterArg(file));
+      const { certsRenewCommand } = require("./certs-renew") as typeof import("./certs-renew");
+      await certsRenewCommand(cluster, opts);
     });
 
   const etcd = cli.command("etcd").description("etcd tier operations");

@@ -45,7 +45,7 @@ export interface RollOptions extends StackOptions {
 const PLAN_FILE = "slipway-roll.tfplan";
 const POLL_MS = 5000;
 
-interface Tier {
+export interface Tier {
   machines: NodePlan[];
   /** the Terraform resource of a machine's instance: its name, and its key when it is a for_each */
   resource: (m: NodePlan) => { name: string; key?: string };
@@ -87,7 +87,7 @@ function kubeOf(opts: RollOptions, why: string): KubeClient {
   return KubeClient.fromFile(kubeconfig);
 }
 
-function tierOf(cluster: Cluster, opts: RollOptions, run: () => RunRemote, kube: () => KubeClient): Tier {
+export function tierOf(cluster: Cluster, opts: RollOptions, run: () => RunRemote, kube: () => KubeClient): Tier {
   const { plan } = cluster;
   if (opts.role === "etcd")
     return sshTier(plan.etcd, (m) => ({ name: `etcd_${m.index}` }), run(), [

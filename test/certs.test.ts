@@ -63,6 +63,8 @@ describe("slipway certs", () => {
     // --check fails a CI job while something is due; --json says the same for machines
     expect(slipway(["certs", "--state", file, "--check"]).code).toBe(1);
     expect(slipway(["certs", "--state", stateFile(), "--check"]).code).toBe(0);
+    // the same as `slipway certs status`
+    expect(slipway(["certs", "status", "--state", file, "--check"]).code).toBe(1);
     const j = JSON.parse(slipway(["certs", "--state", file, "--json"]).stdout);
     expect(j).toMatchObject({ within: 30, due: 1 });
     expect(j.certificates[0]).toMatchObject({ name: "super-admin" });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_AWS_FILE, demoCluster, tmp } from "./helpers/clusters";
 import { type KubeApiStandIn, type KubePki, kubeApiPki, kubeApiStandIn, type StandInPod, writeKubeconfig } from "./helpers/kube-api";
-import { slipwayAsync } from "./helpers/run";
+import { expectOneLineRefusals, slipwayAsync } from "./helpers/run";
 import { OFFLINE_ENV, terraformIn } from "./helpers/terraform";
 
 const work = tmp("slipway-roll-pool-");
@@ -146,11 +146,6 @@ describe("slipway roll --role pool", () => {
         /is an Auto Scaling group: its instances are replaced by an instance refresh/,
       ],
     ];
-    for (const [args, code, message] of cases) {
-      const r = await slipwayAsync(args, { env: { KUBECONFIG: "" } });
-      expect(r.code, args.join(" ")).toBe(code);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    }
+    await expectOneLineRefusals(cases, { KUBECONFIG: "" });
   }, 120_000);
 });

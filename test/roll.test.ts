@@ -8,14 +8,14 @@
 // octet>, where the test serves that member's /health: healthy, down for some seconds after its
 // replacement (written by the resource's provisioner), or dead.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demoCluster, tmp } from "./helpers/clusters";
 import { type KubeApiStandIn, kubeApiPki, kubeApiStandIn, writeKubeconfig } from "./helpers/kube-api";
-import { slipwayAsync } from "./helpers/run";
+import { slipwayAsync, sshStandIn } from "./helpers/run";
 import { OFFLINE_ENV, terraformIn } from "./helpers/terraform";
 
 const work = tmp("slipway-roll-");
@@ -111,17 +111,7 @@ beforeAll(async () => {
   writeFileSync(join(stack, "cdk.tf.json"), stackJson());
   tf(["init", "-input=false", "-no-color"]);
   tf(["apply", "-auto-approve", "-input=false", "-no-color"]);
-  const ssh = join(work.dir, "ssh");
-  writeFileSync(
-    ssh,
-    `#!/bin/bash
-while [ "$1" = "-o" ]; do shift 2; done
-host=\${1#*@}; shift
-echo "$host $*" >> ${sshLog}
-exec bash -c "\${*//127.0.0.1/127.0.31.\${host##*.}}"
-`,
-  );
-  chmodSync(ssh, 0o755);
+  sshStandIn(join(work.dir, "ssh"), sshLog, 'exec bash -c "${*//127.0.0.1/127.0.31.${host##*.}}"\n');
   // each master's API server (6443) and local API load balancer (7443): /readyz over TLS
   const { key, cert } = selfSigned();
   for (const m of masters)

@@ -1,6 +1,6 @@
 // Running the real `slipway` CLI as a user would, and copying the project elsewhere.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./clusters";
 
@@ -120,4 +120,26 @@ export function snapshotTree(dir: string): Record<string, string> {
   };
   walk("");
   return out;
+}
+
+/** Each command line must fail with its exit code and a single line of error matching its pattern. */
+export async function expectOneLineRefusals(cases: [string[], number, RegExp][], env: Record<string, string> = {}): Promise<void> {
+  const { expect } = await import("vitest");
+  for (const [args, code, message] of cases) {
+    const r = await slipwayAsync(args, { env });
+    expect(r.code, args.join(" ")).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+  }
+}
+
+/**
+ * An ssh stand-in at `file` (what --ssh names): it drops ssh's `-o` options, takes `user@host`,
+ * appends "host command" to `log`, and runs `body` (bash) with $host and the command in $@.
+ */
+export function sshStandIn(file: string, log: string, body: string): string {
+  writeFileSync(file, `#!/bin/bash\nwhile [ "$1" = "-o" ]; do shift 2; done\nhost=\${1#*@}; shift\necho "$host $*" >> ${log}\n${body}`, {
+    mode: 0o755,
+  });
+  return file;
 }
