@@ -198,6 +198,14 @@ async function dumpOnFailure(): Promise<void> {
 
 // The steps build on each other: after a failed one, the rest fail at once naming it.
 let failedStep: string | undefined;
+/** The Terraform resources `slipway etcd replace --member 2 [extra]` says to replace (its -replace= targets). */
+function replaceTargets(extra: string[]): string[] {
+  const r = slipway(["etcd", "replace", file, "--member", "2", ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  const apply = r.stdout.split("\n").find((l) => l.startsWith("terraform -chdir=")) ?? "";
+  return [...apply.matchAll(/-replace=(\S+)/g)].map((x) => x[1] as string);
+}
+
 function step(name: string, body: () => Promise<void> | void, timeoutMs: number) {
   it(
     name,
@@ -344,11 +352,14 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
   );
 
   step(
-    "instance loss: a new instance on the kept volume rejoins with its data; one on a new empty volume is removed and added again, never a fresh member under the old id",
+    "instance loss, replaced as `slipway etcd replace` says: a new instance on the kept volume rejoins with its data; one on a new empty volume (--new-volume) is removed and added again, never a fresh member under the old id",
     async () => {
       const m = members[2] as (typeof members)[number];
       const ids = await memberIds();
       const uuid = await volumeUuid(m.name);
+      // the way forward `slipway etcd replace` prints; the lab then does what those targets mean
+      const keep = replaceTargets([]);
+      expect(keep).toEqual([`openstack_compute_instance_v2.etcd_${m.index}`]);
       await lab.destroy(m.name);
       await waitFor("the lost member unhealthy", async () => ((await healthy(m.ip)) ? undefined : true), 2 * MIN, 2000);
       for (let i = 0; i < 5; i++) await put(`/drill/loss/${i}`, "written while the instance was gone");
@@ -364,7 +375,15 @@ describe("VM tier: the etcd tier and a worker in real virtual machines", () => {
         2 * MIN,
       );
 
-      // and once more, the volume lost too: a new empty volume
+      // and once more, the volume lost too: a new empty volume (and its attachment), as
+      // `slipway etcd replace --new-volume` prints
+      expect(replaceTargets(["--new-volume"]).sort()).toEqual(
+        [
+          `openstack_compute_instance_v2.etcd_${m.index}`,
+          `openstack_blockstorage_volume_v3.etcd_${m.index}_data`,
+          `openstack_compute_volume_attach_v2.etcd_${m.index}_data_attach`,
+        ].sort(),
+      );
       await lab.destroy(m.name);
       await put("/drill/loss/5", "written while the member had no volume");
       lab.boot({ name: m.name, ip: m.ip, config: configs.get(m.name) as string, disks: [lab.disk(`${m.name}-data-new`)] });
