@@ -58,6 +58,17 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     );
   });
 
+  it("reaches S3 (configs, etcd backups) through a gateway endpoint in every route table, not through the NAT gateways", () => {
+    expect(res(tf, "aws_vpc_endpoint").s3_endpoint).toMatchObject({
+      vpc_id: "${aws_vpc.vpc.id}",
+      service_name: "com.amazonaws.eu-central-1.s3",
+      vpc_endpoint_type: "Gateway",
+    });
+    const tables = Object.keys(res(tf, "aws_route_table")).map((t) => `\${aws_route_table.${t}.id}`);
+    expect(tables.length).toBe(4);
+    expect([...(res(tf, "aws_vpc_endpoint").s3_endpoint?.route_table_ids as string[])].sort()).toEqual(tables.sort());
+  });
+
   it("spreads etcd members (private subnets) and masters (public, Elastic IPs) over the zones at their planned addresses", () => {
     const inst = res(tf, "aws_instance");
     expect([0, 1, 2].map((i) => [inst[`etcd_${i}`]?.private_ip, inst[`etcd_${i}`]?.subnet_id])).toEqual([

@@ -1,7 +1,8 @@
 // The VPC: the node network, a public subnet per zone (internet gateway) and, with privateSubnets,
 // a private one per zone (a NAT gateway each, so a zone's outage never cuts another's egress).
 // Every subnet reserves its first /26 — the plan's fixed addresses of etcd members and masters —
-// so machines of Auto Scaling groups can never be given one of them.
+// so machines of Auto Scaling groups can never be given one of them. S3 is reached through a
+// gateway endpoint.
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { Ec2SubnetCidrReservation } from "@cdktf/provider-aws/lib/ec2-subnet-cidr-reservation";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -11,6 +12,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn, type TerraformStack, Token } from "cdktf";
 import { OFFSETS, type Plan } from "../../clusters/model/plan";
 import type { AwsClusterConfig } from "./cloud";
@@ -71,6 +73,7 @@ export function network(stack: TerraformStack, config: AwsClusterConfig, plan: P
   });
 
   // private subnets: egress through a NAT gateway in the same zone
+  const routeTables = [publicRoutes];
   plan.privateSubnets.forEach((index, zone) => {
     const eip = new Eip(stack, `nat_${zone}_ip`, { domain: "vpc", tags: { Name: `${name}-nat-${zone}` } });
     const nat = new NatGateway(stack, `nat_${zone}`, {
@@ -88,6 +91,17 @@ export function network(stack: TerraformStack, config: AwsClusterConfig, plan: P
       subnetId: subnetOf({ vpc, subnets, zones }, index).id,
       routeTableId: routes.id,
     });
+    routeTables.push(routes);
+  });
+  // S3 inside the region without the NAT gateways or the internet: machine configs, etcd backups
+  // (free of NAT data charges, and never on a public address). A gateway endpoint is a route to
+  // S3's prefix list in each route table; any bucket stays reachable, as through the NAT.
+  new VpcEndpoint(stack, "s3_endpoint", {
+    vpcId: vpc.id,
+    serviceName: `com.amazonaws.${config.aws.region}.s3`,
+    vpcEndpointType: "Gateway",
+    routeTableIds: routeTables.map((r) => r.id),
+    tags: { Name: `${name}-s3` },
   });
   return { vpc, subnets, zones };
 }
