@@ -25,3 +25,32 @@ export function clusterStack(scope: Construct, cluster: Cluster): ClusterStack {
   const Stack = STACKS[cluster.config.cloud] as StackClass<CloudName>;
   return new Stack(scope, cluster as Cluster<never>);
 }
+
+/** A node of a worker pool, as the Kubernetes API has it. */
+export interface PoolNode {
+  name: string;
+  /** spec.providerID: the cloud's id of the machine */
+  providerID?: string;
+  /** metadata.creationTimestamp */
+  created?: string;
+}
+
+/** What lowering a group-scaled pool's count removes: the group's instances that go, and their nodes. */
+export interface GroupShrink {
+  pool: string;
+  group: string;
+  from: number;
+  to: number;
+  leaving: { instance: string; zone: string; node: string }[];
+}
+
+/** How a cloud whose pools are scaled as groups shrinks one by chosen machines (bin/shrink.ts). */
+export interface GroupScaling {
+  planGroupShrink(cluster: Cluster, pools: string[], nodesOf: (pool: string) => Promise<PoolNode[]>): Promise<GroupShrink[]>;
+  terminateLeaving(cluster: Cluster, s: GroupShrink, waitSeconds: number): Promise<void>;
+}
+
+/** Each cloud's group scaling, for the clouds that scale pools as groups (loaded when used: it brings the cloud's SDK). */
+export const GROUP_SCALING: { [K in CloudName]?: () => GroupScaling } = {
+  aws: () => require("./aws/group-shrink") as GroupScaling,
+};

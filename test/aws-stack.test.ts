@@ -66,7 +66,7 @@ describe("AWS stack (clusters/demo-aws.yaml)", () => {
     });
     const tables = Object.keys(res(tf, "aws_route_table")).map((t) => `\${aws_route_table.${t}.id}`);
     expect(tables.length).toBe(4);
-    expect([...(res(tf, "aws_vpc_endpoint").s3_endpoint?.route_table_ids as string[])].sort()).toEqual(tables.sort());
+    expect([...((res(tf, "aws_vpc_endpoint").s3_endpoint?.route_table_ids ?? []) as string[])].sort()).toEqual(tables.sort());
   });
 
   it("spreads etcd members (private subnets) and masters (public, Elastic IPs) over the zones at their planned addresses", () => {

@@ -41,6 +41,8 @@ export async function kubeApiStandIn(opts: {
   pods: StandInPod[];
   /** every node's kubelet version unless `kubelets` says otherwise */
   kubelet?: string;
+  /** labels, spec.providerID and metadata.creationTimestamp of nodes, by name */
+  nodeMeta?: Record<string, { labels?: Record<string, string>; providerID?: string; created?: string }>;
   /** where booted-<node> files appear */
   bootDir: string;
   bootSeconds: number;
@@ -91,8 +93,15 @@ export async function kubeApiStandIn(opts: {
   const nodeJson = (name: string, n: typeof nodes extends Map<string, infer N> ? N : never) => ({
     kind: "Node",
     apiVersion: "v1",
-    metadata: { name },
-    spec: n.unschedulable ? { unschedulable: true } : {},
+    metadata: {
+      name,
+      labels: opts.nodeMeta?.[name]?.labels ?? {},
+      ...(opts.nodeMeta?.[name]?.created ? { creationTimestamp: opts.nodeMeta[name].created } : {}),
+    },
+    spec: {
+      ...(n.unschedulable ? { unschedulable: true } : {}),
+      ...(opts.nodeMeta?.[name]?.providerID ? { providerID: opts.nodeMeta[name].providerID } : {}),
+    },
     status: {
       conditions: [{ type: "Ready", status: Date.now() >= n.readyAt ? "True" : "False" }],
       nodeInfo: { bootID: n.bootId, kubeletVersion: state.kubelets.get(name) ?? opts.kubelet ?? `v${DEFAULT_KUBERNETES_VERSION}` },
@@ -129,8 +138,15 @@ export async function kubeApiStandIn(opts: {
           return send(200, nodeJson(path[3], n));
         }
         // /api/v1/nodes
-        if (path[2] === "nodes" && !path[3] && req.method === "GET")
-          return send(200, { kind: "NodeList", apiVersion: "v1", items: [...nodes].map(([name, n]) => nodeJson(name, n)) });
+        if (path[2] === "nodes" && !path[3] && req.method === "GET") {
+          // labelSelector: one key=value, as the callers use it
+          const sel = url.searchParams.get("labelSelector");
+          const [k, v] = sel ? sel.split("=") : [];
+          const items = [...nodes]
+            .filter(([name]) => !sel || opts.nodeMeta?.[name]?.labels?.[k as string] === v)
+            .map(([name, n]) => nodeJson(name, n));
+          return send(200, { kind: "NodeList", apiVersion: "v1", items });
+        }
         // /api/v1/pods?fieldSelector=spec.nodeName=X
         if (path[2] === "pods" && req.method === "GET") {
           const selector = url.searchParams.get("fieldSelector") ?? "";
