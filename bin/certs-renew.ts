@@ -12,7 +12,7 @@
 // next machine goes only once this one is back (a new boot id) and its whole tier is healthy, as
 // `slipway roll` gates its steps — a pool's node drained first and uncordoned after. A run that
 // stops is simply run again: machines already renewed match and are skipped, and one whose files
-// are newer than its boot (written, not rebooted yet) is rebooted.
+// were written in its current boot (recorded on the machine; not rebooted yet) is rebooted.
 //
 // Keys travel only on ssh's standard input, never on a command line. Certificates the masters
 // issue themselves are renewed there (kube-certs.timer); kubelets renew their own.
@@ -109,9 +109,17 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 /** a file name as the remote shell reads it: only the paths the parts write (no quoting needed, checked) */
 const SAFE_PATH = /^\/[A-Za-z0-9_./-]+$/;
 
+/** Where a machine records the boot its renewed files were written in (until it reboots they are not read). */
+const PENDING = "/var/lib/slipway/certs-renewed-in-boot";
+
 /** The script that writes `files` on the machine, read by `sudo bash -s` from standard input. */
 export function installScript(files: PkiFile[]): string {
-  const lines = ["set -euo pipefail", "umask 077"];
+  const lines = [
+    "set -euo pipefail",
+    "umask 077",
+    `mkdir -p ${PENDING.replace(/\/[^/]+$/, "")}`,
+    `cat /proc/sys/kernel/random/boot_id >${PENDING}`,
+  ];
   for (const f of files) {
     if (!SAFE_PATH.test(f.path)) throw new Error(`unexpected path ${f.path}`);
     const b64 = Buffer.from(f.content).toString("base64");
@@ -190,9 +198,12 @@ export async function certsRenewCommand(cluster: Cluster, opts: CertsRenewOption
     for (const m of p.machines) {
       const files = pkiFiles(cluster, m.target, m.hostname, pems);
       const paths = files.map((f) => f.path).join(" ");
-      // each file's hash and time, and when the machine booted: a file written after the boot
-      // (a run that stopped before the reboot) is not read yet by what runs
-      const r = run(m.plan.ip, `sudo sha256sum -- ${paths}; sudo stat -c 'mtime %Y %n' -- ${paths}; grep '^btime ' /proc/stat`);
+      // each file's hash, the boot the last renewal wrote files in (if any) and this boot: files
+      // written in this very boot (a run that stopped before the reboot) are not read yet
+      const r = run(
+        m.plan.ip,
+        `sudo sha256sum -- ${paths}; echo "written $(cat ${PENDING} 2>/dev/null)"; echo "boot $(cat /proc/sys/kernel/random/boot_id)"`,
+      );
       if (r.code === 255) throw new UserError(`${m.plan.name}: unreachable over ssh (${lastLine(r.stderr)}); nothing was changed`);
       const lines = r.stdout.split("\n").map((l) => l.trim());
       const hashes = new Map(
@@ -201,19 +212,17 @@ export async function certsRenewCommand(cluster: Cluster, opts: CertsRenewOption
           .filter((x): x is RegExpExecArray => x !== null)
           .map((x) => [x[2] as string, x[1] as string]),
       );
-      const btime = Number(/^btime (\d+)$/m.exec(r.stdout)?.[1] ?? Number.NaN);
-      const unread = lines
-        .map((l) => /^mtime (\d+) (\S+)$/.exec(l))
-        .filter((x): x is RegExpExecArray => x !== null && !(Number(x[1]) < btime))
-        .map((x) => x[2] as string);
+      const written = /^written (\S+)$/m.exec(r.stdout)?.[1];
+      const boot = /^boot (\S+)$/m.exec(r.stdout)?.[1];
+      const unread = written !== undefined && written === boot;
       const changed = files.filter((f) => hashes.get(f.path) !== sha256(f.content));
       const say = changed.length
         ? `${changed.length} of ${files.length} files differ: ${changed.map((f) => f.path).join(", ")}`
-        : unread.length
-          ? `written but not read yet (not rebooted since): ${unread.join(", ")}`
+        : unread
+          ? "its files were written in this boot, not read yet: it reboots"
           : `all ${files.length} up to date`;
       console.log(`  ${m.plan.name} (${m.plan.ip}): ${say}`);
-      if (changed.length || unread.length) work.push({ t: p, m, files: changed });
+      if (changed.length || unread) work.push({ t: p, m, files: changed });
     }
   if (grouped.length)
     console.log(

@@ -77,10 +77,9 @@ async function freshMachines(): Promise<void> {
     const { config } = await renderNode(cluster, { target: { role: "etcd", index: m.index }, pkiDir: pkiA });
     mkdirSync(rootOf(m.ip), { recursive: true });
     ignitionApply(config, rootOf(m.ip));
-    // the machine's /proc: its boot id, and when it booted (before its files were written)
+    // the machine's /proc: its boot id (Ignition wrote its files in this boot, as on a machine never rebooted)
     mkdirSync(join(rootOf(m.ip), "proc/sys/kernel/random"), { recursive: true });
     writeFileSync(join(rootOf(m.ip), "proc/sys/kernel/random/boot_id"), `boot-${m.ip}-0\n`);
-    writeFileSync(join(rootOf(m.ip), "proc/stat"), `cpu  1 2 3\nbtime ${Math.floor(Date.now() / 1000) + 1}\n`);
   }
 }
 
@@ -105,14 +104,13 @@ o=\${host##*.}
 case "$cmd" in
   "systemctl reboot")
     [ -e ${work.dir}/dies-$o ] && touch ${work.dir}/dead-$o
-    sleep 1.1 # a new second: files written before it are older than the new boot
     echo "boot-$host-$(date +%s%N)" > "$root/proc/sys/kernel/random/boot_id"
-    printf 'cpu  1 2 3\\nbtime %s\\n' "$(date +%s)" > "$root/proc/stat"
     touch ${work.dir}/down-$o; echo "$host $(date +%s%N)" >> ${events}; exit 0 ;;
-  "bash -s") sed "s#/etc/#$root/etc/#g" | exec bash -s ;;
+  "bash -s") sed "s#/etc/#$root/etc/#g; s#/proc/#$root/proc/#g; s#/var/#$root/var/#g" | exec bash -s ;;
 esac
 cmd=\${cmd//\\/etc\\//$root/etc/}
 cmd=\${cmd//\\/proc\\//$root/proc/}
+cmd=\${cmd//\\/var\\//$root/var/}
 # what the machine prints names its own paths
 set -o pipefail
 bash -c "\${cmd//127.0.0.1/127.0.33.\${host##*.}}" | sed "s#$root/etc/#/etc/#g"
@@ -173,6 +171,17 @@ describe("slipway certs renew", () => {
     expect(rebooted()).toEqual([]);
   }, 120_000);
 
+  it("leaves a machine alone that holds the state's certificates, though it never rebooted since Ignition wrote them", async () => {
+    const r = await slipwayAsync(
+      ["certs", "renew", "--state", join(work.dir, "state-a.json"), "--role", "etcd", "--ssh", join(work.dir, "ssh"), "--yes"],
+      { timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    for (const m of members) expect(r.stdout).toContain(`${m.name} (${m.ip}): all 11 up to date`);
+    expect(r.stdout).toContain("nothing to do");
+    expect(rebooted()).toEqual([]);
+  }, 120_000);
+
   it("changes nothing on a tier that is not healthy", async () => {
     const ip = members[1]?.ip as string;
     writeFileSync(join(work.dir, `down-${octet(ip)}`), "");
@@ -194,12 +203,15 @@ describe("slipway certs renew", () => {
     expect(rebooted().map((l) => l.split(" ")[0])).toEqual([m0, m1]);
     rmSync(join(work.dir, `dies-${octet(m1)}`));
     rmSync(join(work.dir, `dead-${octet(m1)}`));
-    // as if it had never rebooted: its files are newer than its boot
-    writeFileSync(join(rootOf(m1), "proc/stat"), `cpu  1 2 3\nbtime ${Math.floor(Date.now() / 1000) - 600}\n`);
+    // as if its reboot had never happened: its files were written in the boot it runs now
+    writeFileSync(
+      join(rootOf(m1), "var/lib/slipway/certs-renewed-in-boot"),
+      readFileSync(join(rootOf(m1), "proc/sys/kernel/random/boot_id")),
+    );
     r = await renew(["--role", "etcd"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("demo-etcd-0 (10.0.0.16): all 11 up to date");
-    expect(r.stdout).toMatch(/demo-etcd-1 \(10\.0\.0\.17\): written but not read yet \(not rebooted since\)/);
+    expect(r.stdout).toContain("demo-etcd-1 (10.0.0.17): its files were written in this boot, not read yet: it reboots");
     expect(r.stdout).toContain("demo-etcd-2 (10.0.0.18): 4 of 11 files differ");
     expect(rebooted().map((l) => l.split(" ")[0])).toEqual([m0, m1, m1, m2]);
   }, 300_000);
