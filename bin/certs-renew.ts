@@ -22,7 +22,7 @@ import type { Cluster } from "../clusters/model/load";
 import type { NodePlan } from "../clusters/model/placement";
 import type { NodeTarget } from "../bootstrap/node";
 import { certSpecs, type PemKind } from "../bootstrap/pki/spec";
-import { buildNode } from "../bootstrap/roles";
+import { buildNode, placeholderValues } from "../bootstrap/roles";
 import { stateResources } from "./certs";
 import { UsageError, UserError } from "./errors";
 import { type RunRemote, seconds, sshRunner } from "./remote";
@@ -82,18 +82,7 @@ export interface PkiFile {
  */
 export function pkiFiles(cluster: Cluster, target: NodeTarget, hostname: string | undefined, pems: Pems): PkiFile[] {
   const mark = (name: string, kind: PemKind) => `@@slipway-pem ${name} ${kind}@@`;
-  const b = buildNode(cluster, target, {
-    ...(hostname ? { hostname } : {}),
-    pem: mark,
-    joinToken: () => ({ id: "000000", secret: "0000000000000000" }),
-    joinSeed: "0",
-    etcdPassword: () => "0",
-    etcdSeed: "0",
-    encryptionKey: "0",
-    apiEndpoints: { ips: [], names: [] },
-    addonSecret: () => undefined,
-    volume: () => "/dev/null",
-  });
+  const b = buildNode(cluster, target, placeholderValues({ ...(hostname ? { hostname } : {}), pem: mark }));
   const out: PkiFile[] = [];
   for (const f of b.files.values()) {
     const m = typeof f.contents === "string" ? /^@@slipway-pem (\S+) (cert|key|public)@@$/.exec(f.contents) : null;

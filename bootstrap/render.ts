@@ -10,7 +10,7 @@ import { joinPeriod, joinToken } from "./kube/join";
 import { etcdPassword } from "./pki/etcd-users";
 import type { AddonSecret, NodeTarget, NodeValues } from "./node";
 import { localPki } from "./pki/local";
-import { buildNode, nodeContext } from "./roles";
+import { buildNode, nodeContext, placeholderValues } from "./roles";
 
 export interface RenderOptions {
   target: NodeTarget;
@@ -42,18 +42,7 @@ export interface Rendered {
 
 export function hostnameOf(cluster: Cluster, target: NodeTarget, index = 0): string {
   if (target.role !== "worker") {
-    const ctx = nodeContext(cluster, target, {
-      hostname: "",
-      pem: () => "",
-      volume: () => "",
-      joinToken: () => ({ id: "", secret: "" }),
-      joinSeed: "",
-      etcdPassword: () => "",
-      etcdSeed: "",
-      encryptionKey: "",
-      apiEndpoints: { ips: [], names: [] },
-      addonSecret: () => "",
-    });
+    const ctx = nodeContext(cluster, target, placeholderValues({ hostname: "" }));
     return ctx.node?.name ?? "";
   }
   return `${cluster.config.name}-${target.pool}-${index}`;
